@@ -1,0 +1,59 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+from wagtail.models import Site
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    """Live, public pages right below the site's home page flagged "show in menus"."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return []
+    return list(
+        site.root_page.get_children()
+        .live()
+        .public()
+        .in_menu()
+        .only("id", "title", "url_path", "path", "depth")
+    )
+
+
+@register.simple_tag(takes_context=True)
+def other_languages(context):
+    """The current page in each other language, for the language switch."""
+    request = context.get("request")
+    path = request.get_full_path() if request else "/"
+    current = translation.get_language()
+    links = []
+    for code, name in settings.LANGUAGES:
+        if code == current:
+            continue
+        with translation.override(code):
+            label = str(name)
+        links.append(
+            {
+                "code": code,
+                "lang": code.split("-")[0],
+                "name": label,
+                "url": translate_url(path, code),
+            }
+        )
+    return links
+
+
+@register.filter
+def primary_subtag(language_code):
+    """ "nl-be" -> "nl": the value for <html lang>."""
+    return (language_code or "").split("-")[0]
+
+
+@register.simple_tag(takes_context=True)
+def site_name(context):
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    return (site and site.site_name) or settings.WAGTAIL_SITE_NAME

@@ -1,0 +1,67 @@
+import stat
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def credentials_file(tmp_path, settings):
+    settings.DEMO_CREDENTIALS_FILE = tmp_path / "demo-credentials.txt"
+    return settings.DEMO_CREDENTIALS_FILE
+
+
+def test_one_demo_user_per_role_with_a_generated_password(
+    credentials_file, monkeypatch
+):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    call_command("load_demo")
+    text = credentials_file.read_text()
+    password = next(
+        line.split(":", 1)[1].strip()
+        for line in text.splitlines()
+        if line.startswith("password:")
+    )
+    assert stat.S_IMODE(credentials_file.stat().st_mode) == 0o600
+    User = get_user_model()
+    expected = {
+        "dpo": "DPO",
+        "secretary": "Board secretary",
+        "editor": "Editor",
+        "officer": "Exchange officer",
+        "auditor": "Auditor",
+    }
+    for username, group in expected.items():
+        user = User.objects.get(username=username)
+        assert list(user.groups.values_list("name", flat=True)) == [group]
+        assert not user.is_superuser
+        assert authenticate(username=username, password=password) == user
+    assert User.objects.get(username="admin").is_superuser
+
+
+def test_loading_twice_changes_nothing(credentials_file, monkeypatch):
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    call_command("load_demo")
+    User = get_user_model()
+    before = {u.username: u.password for u in User.objects.all()}
+    first_text = credentials_file.read_text()
+    call_command("load_demo")
+    after = {u.username: u.password for u in User.objects.all()}
+    assert before == after
+    assert credentials_file.read_text() == first_text
+
+
+def test_demo_password_from_the_environment(credentials_file, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "een-lang-demo-wachtwoord")
+    call_command("load_demo")
+    assert authenticate(username="dpo", password="een-lang-demo-wachtwoord")
+    assert not credentials_file.exists()
+
+
+def test_refused_outside_demo_mode(settings, credentials_file):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="development only"):
+        call_command("load_demo")
+    assert not get_user_model().objects.filter(username="dpo").exists()

@@ -1,0 +1,88 @@
+"""Start-up refuses insecure production settings; production passes check --deploy."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, env_overrides, tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_DEBUG", "DATABASE_URL"}
+        and not key.startswith("DJANGO_")
+        and key != "PYTEST_CURRENT_TEST"
+    }
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    env["DJANGO_VAR_DIR"] = str(tmp_path)
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_missing_secret_key_stops_start_up(tmp_path):
+    result = run_manage(
+        "check", env_overrides={"ALLOWED_HOSTS": "example.org"}, tmp_path=tmp_path
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_missing_allowed_hosts_stops_start_up(tmp_path):
+    result = run_manage(
+        "check", env_overrides={"SECRET_KEY": "x" * 50}, tmp_path=tmp_path
+    )
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_wildcard_host_is_refused(tmp_path):
+    result = run_manage(
+        "check",
+        env_overrides={"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "*"},
+        tmp_path=tmp_path,
+    )
+    assert result.returncode != 0
+    assert "may not contain '*'" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env_overrides={
+            "SECRET_KEY": "k3y-" + "q8Zr7Lm2Xv9Tn4Bw6Hs1Jd5Pf0Gc3Ky8Ue2Ri7Oa" * 2,
+            "ALLOWED_HOSTS": "protocollen.example.org",
+        },
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("value", ["maybe", "2"])
+def test_unreadable_boolean_names_the_variable(tmp_path, value):
+    result = run_manage(
+        "check", env_overrides={"DJANGO_DEBUG": value}, tmp_path=tmp_path
+    )
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be one of" in result.stderr
+
+
+def test_production_hashes_passwords_slowly():
+    import config.settings as production
+
+    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
