@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -258,6 +259,8 @@ LOGGING = {
     "loggers": {
         # Request errors are logged without the request body or query string.
         "django.request": {"level": "ERROR"},
+        # One line per background task is noise, not an audit trail.
+        "django_tasks": {"level": "WARNING"},
     },
 }
 

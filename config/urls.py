@@ -9,6 +9,8 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Uploaded files, each behind its own permission check (MEDIA_URL points here).
+    path("media/", include("protocols_registry.urls")),
 ]
 
 if settings.DEBUG:
@@ -19,6 +21,7 @@ if settings.DEBUG:
 
 # Dutch pages live at the root, English ones under /en/.
 urlpatterns += i18n_patterns(
+    path("", include("protocols_registry.public_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

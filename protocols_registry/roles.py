@@ -21,13 +21,47 @@ ALL_ROLES = [DPO, BOARD_SECRETARY, EDITOR, EXCHANGE_OFFICER, AUDITOR]
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 
-# Permissions this app grants, as "app_label.codename". Filled in as models land.
+ORGANISATIONS = [
+    "protocols_registry.add_organisation",
+    "protocols_registry.change_organisation",
+    "protocols_registry.view_organisation",
+]
+
+# Permissions this app grants, as "app_label.codename".
 ROLE_PERMISSIONS = {
-    DPO: [ADMIN_ACCESS],
-    BOARD_SECRETARY: [ADMIN_ACCESS],
-    EDITOR: [ADMIN_ACCESS],
-    AUDITOR: [ADMIN_ACCESS],
+    DPO: [
+        ADMIN_ACCESS,
+        *ORGANISATIONS,
+        "protocols_registry.view_approvaldecision",
+        "protocols_registry.add_dpoadvice",
+        "protocols_registry.change_dpoadvice",
+        "protocols_registry.delete_dpoadvice",
+        "protocols_registry.view_dpoadvice",
+    ],
+    BOARD_SECRETARY: [
+        ADMIN_ACCESS,
+        *ORGANISATIONS,
+        "protocols_registry.add_approvaldecision",
+        "protocols_registry.change_approvaldecision",
+        "protocols_registry.delete_approvaldecision",
+        "protocols_registry.view_approvaldecision",
+    ],
+    EDITOR: [
+        ADMIN_ACCESS,
+        *ORGANISATIONS,
+        "protocols_registry.view_approvaldecision",
+        "protocols_registry.view_dpoadvice",
+    ],
+    AUDITOR: [
+        ADMIN_ACCESS,
+        "protocols_registry.view_organisation",
+        "protocols_registry.view_approvaldecision",
+        "protocols_registry.view_dpoadvice",
+    ],
 }
+
+# What editors may do on every protocol list and the protocols below it.
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
 
 
 def grant(role_permissions, using="default"):
@@ -53,5 +87,23 @@ def grant(role_permissions, using="default"):
         group.permissions.add(*wanted)
 
 
+def grant_editor_page_permissions(index_page):
+    """Let the Editor group write and publish protocols below ``index_page``."""
+    from wagtail.models import GroupPagePermission
+
+    editor, _created = Group.objects.get_or_create(name=EDITOR)
+    for codename in EDITOR_PAGE_PERMISSIONS:
+        permission = Permission.objects.get(
+            content_type__app_label="wagtailcore", codename=codename
+        )
+        GroupPagePermission.objects.get_or_create(
+            group=editor, page=index_page, permission=permission
+        )
+
+
 def sync_role_permissions(sender, using="default", **kwargs):
+    from protocols_registry.models import ProtocolIndexPage
+
     grant(ROLE_PERMISSIONS, using=using)
+    for index_page in ProtocolIndexPage.objects.using(using):
+        grant_editor_page_permissions(index_page)

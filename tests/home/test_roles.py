@@ -24,3 +24,68 @@ def test_every_role_of_the_design_exists():
 @pytest.mark.parametrize("role", roles.ALL_ROLES)
 def test_every_role_may_enter_the_admin(role):
     assert "wagtailadmin.access_admin" in permissions_of(role)
+
+
+EXPECTED = {
+    "DPO": {
+        "wagtailadmin.access_admin",
+        "protocols_registry.add_organisation",
+        "protocols_registry.change_organisation",
+        "protocols_registry.view_organisation",
+        "protocols_registry.view_approvaldecision",
+        "protocols_registry.add_dpoadvice",
+        "protocols_registry.change_dpoadvice",
+        "protocols_registry.delete_dpoadvice",
+        "protocols_registry.view_dpoadvice",
+    },
+    "Board secretary": {
+        "wagtailadmin.access_admin",
+        "protocols_registry.add_organisation",
+        "protocols_registry.change_organisation",
+        "protocols_registry.view_organisation",
+        "protocols_registry.add_approvaldecision",
+        "protocols_registry.change_approvaldecision",
+        "protocols_registry.delete_approvaldecision",
+        "protocols_registry.view_approvaldecision",
+    },
+    "Editor": {
+        "wagtailadmin.access_admin",
+        "protocols_registry.add_organisation",
+        "protocols_registry.change_organisation",
+        "protocols_registry.view_organisation",
+        "protocols_registry.view_approvaldecision",
+        "protocols_registry.view_dpoadvice",
+    },
+    "Auditor": {
+        "wagtailadmin.access_admin",
+        "protocols_registry.view_organisation",
+        "protocols_registry.view_approvaldecision",
+        "protocols_registry.view_dpoadvice",
+    },
+    "Exchange officer": {"wagtailadmin.access_admin"},
+}
+
+# Wagtail grants "choose" on images and documents to every group it finds.
+WAGTAIL_CHOOSERS = {
+    "wagtaildocs.choose_document",
+    "wagtailimages.choose_image",
+}
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_each_role_has_exactly_its_permissions(role):
+    assert permissions_of(role) - WAGTAIL_CHOOSERS == EXPECTED[role]
+
+
+def test_editors_may_write_and_publish_below_every_protocol_list():
+    from wagtail.models import GroupPagePermission
+
+    from tests.factories import protocol_index
+
+    index = protocol_index()
+    granted = set(
+        GroupPagePermission.objects.filter(
+            group__name="Editor", page=index
+        ).values_list("permission__codename", flat=True)
+    )
+    assert granted == {"add_page", "change_page", "publish_page"}

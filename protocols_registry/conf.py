@@ -1,0 +1,23 @@
+"""Settings this app reads, with their defaults. A host site overrides any of them in
+its own settings module; docs/extension.md lists them all."""
+
+from django.conf import settings
+
+DEFAULTS = {
+    # Template every public page of this app extends; it must define the blocks
+    # "title", "extra_head" and "content".
+    "PROTOCOLS_REGISTRY_BASE_TEMPLATE": "base.html",
+    # Largest PDF (signed decision, advice, agreement, DPIA) accepted, in bytes.
+    "PROTOCOLS_REGISTRY_MAX_PDF_SIZE": 20 * 1024 * 1024,
+    # Protocols per page on the public list.
+    "PROTOCOLS_REGISTRY_PAGE_SIZE": 20,
+    # Seconds an anonymous public page (list, detail, PDF, feed) stays in the cache.
+    "PROTOCOLS_REGISTRY_CACHE_SECONDS": 300,
+    # Base of the stable URIs used in the linked-data metadata of protocols and
+    # decisions; independent of page URLs so the identifiers survive a move.
+    "PROTOCOLS_REGISTRY_URI_BASE": "https://data.example.org/id/",
+}
+
+
+def get_setting(name):
+    return getattr(settings, name, DEFAULTS[name])

@@ -1,0 +1,696 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    MultipleChooserPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from protocols_registry.fields import DecisionReferenceField
+from protocols_registry.validators import slug_for_reference
+
+RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
+
+
+class ProtocolStatus(models.TextChoices):
+    """Where a protocol stands; derived from its decisions and dates, never typed."""
+
+    DRAFT = "draft", _("draft")
+    APPROVED = "approved", _("approved")
+    IN_FORCE = "in_force", _("in force")
+    ENDED = "ended", _("ended")
+    TERMINATED = "terminated", _("terminated")
+
+
+class ProtocolPageQuerySet(PageQuerySet):
+    def with_status(self, day=None):
+        """Annotate ``current_status`` (a ProtocolStatus value) as on ``day``.
+
+        The same rule as ProtocolPage.status_on(), in SQL, so the public list can
+        filter and count by status; a test keeps the two in agreement.
+        """
+        day = day or timezone.localdate()
+        return self.annotate(
+            effective_from=Coalesce(
+                F("entry_into_force_date"), F("signed_date"), F("approval_date")
+            )
+        ).annotate(
+            current_status=Case(
+                When(approval_date__isnull=True, then=Value(ProtocolStatus.DRAFT)),
+                When(terminated_on__lte=day, then=Value(ProtocolStatus.TERMINATED)),
+                When(end_date__lt=day, then=Value(ProtocolStatus.ENDED)),
+                When(effective_from__lte=day, then=Value(ProtocolStatus.IN_FORCE)),
+                default=Value(ProtocolStatus.APPROVED),
+                output_field=models.CharField(),
+            )
+        )
+
+    def with_status_filter(self, status, day=None):
+        return self.with_status(day).filter(current_status=status)
+
+
+ProtocolPageManager = PageManager.from_queryset(ProtocolPageQuerySet)
+
+
+class ProtocolIndexPage(RoutablePageMixin, Page):
+    """The public list of protocols (/protocollen/), its feed and open-data exports.
+
+    Routes: the list itself and ``feed/`` (Atom). The exports ``export.csv`` and
+    ``export.json`` have no trailing slash, which Wagtail's page URLs cannot express,
+    so protocols_registry.public_urls serves them. The views live in
+    protocols_registry.views so this model stays small.
+    """
+
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + ["intro"]
+
+    subpage_types = ["protocols_registry.ProtocolPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("protocol list")
+        verbose_name_plural = _("protocol lists")
+
+    def protocols(self):
+        """The live, public protocols below this list."""
+        return ProtocolPage.objects.child_of(self).live().public().with_status()
+
+    @path("")
+    def list_view(self, request):
+        from protocols_registry.views.public import protocol_list
+
+        return protocol_list(request, self)
+
+    @path("feed/")
+    def feed_view(self, request):
+        from protocols_registry.views.public import protocol_feed
+
+        return protocol_feed(request, self)
+
+
+class ProtocolPage(RoutablePageMixin, Page):
+    """A data-sharing protocol as published under article 10, section by section.
+
+    The structure follows the Flemish template the seed protocol 2024_VB_00591 uses.
+    A protocol is published only with an approving decision and a favourable advice
+    of each party's DPO (see protocols_registry.publication); its status follows from
+    decisions and dates.
+    """
+
+    class Periodicity(models.TextChoices):
+        ONE_OFF = "one_off", _("one-off")
+        PERIODIC = "periodic", _("periodic")
+        CONTINUOUS = "continuous", _("continuous")
+
+    class Duration(models.TextChoices):
+        FIXED = "fixed", _("fixed duration")
+        INDEFINITE = "indefinite", _("indefinite duration")
+
+    reference = DecisionReferenceField(
+        _("reference"),
+        unique=True,
+        help_text=_(
+            "The reference of the protocol, usually that of the approving decision, "
+            "e.g. 2024_VB_00591. The web address is derived from it."
+        ),
+    )
+    summary = models.TextField(
+        _("summary"),
+        help_text=_("Two or three sentences for the list and search results."),
+    )
+    recitals = RichTextField(
+        _("recitals"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_(
+            "Who the parties are and why they exchange data (NA TE HEBBEN UITEENGEZET)."
+        ),
+    )
+    data_flow = RichTextField(
+        _("description of the data flow"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_("C2: how the planned flow of data goes."),
+    )
+    service_integrator = models.CharField(
+        _("service integrator"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "C3: the service integrator the data passes through; leave empty "
+            "when none is used."
+        ),
+    )
+    subject = RichTextField(
+        _("article 1: subject"), blank=True, features=RICH_TEXT_FEATURES
+    )
+    collection_purposes = RichTextField(
+        _("article 2: purposes and legal grounds of the collection"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+    )
+    communication_purposes = RichTextField(
+        _("article 2: purposes and legal grounds of the communication"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+    )
+    data_items_intro = RichTextField(
+        _("article 3: introduction"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_(
+            "The purpose the data items serve and whether special categories "
+            "are involved."
+        ),
+    )
+    retention_note = RichTextField(
+        _("article 3: retention"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_("How long the recipient keeps the data and why."),
+    )
+    recipients = RichTextField(
+        _("article 4: recipients"), blank=True, features=RICH_TEXT_FEATURES
+    )
+    periodicity = models.CharField(
+        _("article 5: periodicity"),
+        max_length=12,
+        choices=Periodicity.choices,
+        default=Periodicity.ONE_OFF,
+    )
+    frequency = models.CharField(
+        _("frequency"),
+        max_length=200,
+        blank=True,
+        help_text=_("For periodic communication: how often, e.g. monthly."),
+    )
+    duration = models.CharField(
+        _("duration"), max_length=12, choices=Duration.choices, default=Duration.FIXED
+    )
+    end_date = models.DateField(
+        _("end date"),
+        null=True,
+        blank=True,
+        help_text=_("For a fixed duration: the last day the protocol applies."),
+    )
+    periodicity_note = RichTextField(
+        _("article 5: periodicity and duration"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+    )
+    security_general = RichTextField(
+        _("article 6: general security measures"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+    )
+    security_specific = RichTextField(
+        _("article 6: specific security measures"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+    )
+    quality = RichTextField(
+        _("article 7: quality of the data"), blank=True, features=RICH_TEXT_FEATURES
+    )
+    sanctions = RichTextField(
+        _("article 8: sanctions"), blank=True, features=RICH_TEXT_FEATURES
+    )
+    notification_duties = RichTextField(
+        _("article 9: notification duties"), blank=True, features=RICH_TEXT_FEATURES
+    )
+    transparency = RichTextField(
+        _("article 10: transparency"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_("Where each party publishes this protocol."),
+    )
+    law_and_court = RichTextField(
+        _("article 11: applicable law and court"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+    )
+    entry_into_force = RichTextField(
+        _("article 12: entry into force and notice"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+    )
+    entry_into_force_date = models.DateField(
+        _("date of entry into force"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty when the protocol enters into force once approved "
+            "and signed by all parties."
+        ),
+    )
+    notice_period_months = models.PositiveSmallIntegerField(
+        _("notice period (months)"), null=True, blank=True
+    )
+    signed_place = models.CharField(_("signed at"), max_length=100, blank=True)
+    signed_date = models.DateField(_("signed on"), null=True, blank=True)
+    terminated_on = models.DateField(
+        _("terminated on"),
+        null=True,
+        blank=True,
+        help_text=_("Only when a party ended the protocol early (art. 8 or 12)."),
+    )
+    termination_reason = models.CharField(
+        _("reason for termination"), max_length=300, blank=True
+    )
+    internal_notes = models.TextField(
+        _("internal notes"),
+        blank=True,
+        help_text=_("For editors only: never shown on the public site."),
+    )
+    approval_date = models.DateField(
+        _("approval date"),
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("Derived: the latest meeting date of the approving decisions."),
+    )
+
+    objects = ProtocolPageManager()
+
+    search_fields = Page.search_fields + [
+        index.SearchField("reference", boost=3),
+        index.AutocompleteField("reference"),
+        index.SearchField("summary", boost=2),
+        index.SearchField("search_party_names", boost=2),
+        index.SearchField("search_data_items"),
+        index.SearchField("subject"),
+        index.SearchField("collection_purposes"),
+        index.SearchField("communication_purposes"),
+        index.SearchField("data_flow"),
+        index.FilterField("approval_date"),
+        index.FilterField("periodicity"),
+    ]
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel(["reference"]),
+        "summary",
+        InlinePanel("parties", heading=_("Parties"), label=_("party"), min_num=2),
+        MultipleChooserPanel(
+            "decision_links",
+            heading=_("Approval decisions"),
+            label=_("decision"),
+            chooser_field_name="decision",
+        ),
+        "recitals",
+        MultiFieldPanel(
+            [
+                "data_flow",
+                InlinePanel(
+                    "exchange_steps",
+                    heading=_("Exchange procedure"),
+                    label=_("step"),
+                ),
+                "service_integrator",
+            ],
+            heading=_("Data flow"),
+        ),
+        "subject",
+        MultiFieldPanel(
+            ["collection_purposes", "communication_purposes"],
+            heading=_("Article 2: purposes and legal grounds"),
+        ),
+        MultiFieldPanel(
+            [
+                "data_items_intro",
+                InlinePanel(
+                    "data_items", heading=_("Data items"), label=_("data item")
+                ),
+                "retention_note",
+            ],
+            heading=_("Article 3: data items"),
+        ),
+        "recipients",
+        MultiFieldPanel(
+            [
+                FieldRowPanel(["periodicity", "frequency"]),
+                FieldRowPanel(["duration", "end_date"]),
+                "periodicity_note",
+            ],
+            heading=_("Article 5: periodicity and duration"),
+        ),
+        MultiFieldPanel(
+            ["security_general", "security_specific"],
+            heading=_("Article 6: security measures"),
+        ),
+        "quality",
+        "sanctions",
+        "notification_duties",
+        "transparency",
+        "law_and_court",
+        MultiFieldPanel(
+            [
+                "entry_into_force",
+                FieldRowPanel(["entry_into_force_date", "notice_period_months"]),
+                FieldRowPanel(["terminated_on", "termination_reason"]),
+            ],
+            heading=_("Article 12: entry into force and notice"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(["signed_place", "signed_date"]),
+                InlinePanel("signatories", label=_("signatory")),
+            ],
+            heading=_("Signatures"),
+        ),
+    ]
+    notes_panels = [FieldPanel("internal_notes")]
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Protocol")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(notes_panels, heading=_("Internal notes")),
+        ]
+    )
+
+    parent_page_types = ["protocols_registry.ProtocolIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("protocol")
+        verbose_name_plural = _("protocols")
+
+    # --- identity ------------------------------------------------------------------
+    def derive_slug(self):
+        """The slug is the reference in lower case with dashes, so the address of the
+        seed protocol is /protocollen/2024-vb-00591/ and never drifts from it."""
+        if not self.reference:
+            return
+        try:
+            self.reference = DecisionReferenceField().to_python(self.reference)
+        except ValidationError:
+            return  # reported by the field's own validation
+        self.slug = slug_for_reference(self.reference)
+
+    def full_clean(self, *args, **kwargs):
+        self.derive_slug()
+        super().full_clean(*args, **kwargs)
+
+    # --- derived facts -----------------------------------------------------------
+    def approving_decisions(self):
+        return [
+            link.decision
+            for link in self.decision_links.all()
+            if link.decision_id and link.decision.approves
+        ]
+
+    def compute_approval_date(self):
+        dates = [decision.meeting_date for decision in self.approving_decisions()]
+        return max(dates) if dates else None
+
+    @property
+    def in_force_from(self):
+        return self.entry_into_force_date or self.signed_date or self.approval_date
+
+    def status_on(self, day=None):
+        """The protocol's status on ``day`` (today by default).
+
+        Same rule as ProtocolPageQuerySet.with_status(); keep them together.
+        """
+        day = day or timezone.localdate()
+        if not self.approval_date:
+            return ProtocolStatus.DRAFT
+        if self.terminated_on and self.terminated_on <= day:
+            return ProtocolStatus.TERMINATED
+        if self.end_date and self.end_date < day:
+            return ProtocolStatus.ENDED
+        if self.in_force_from <= day:
+            return ProtocolStatus.IN_FORCE
+        return ProtocolStatus.APPROVED
+
+    @property
+    def status(self):
+        """Today's status; taken from the with_status() annotation when present."""
+        return self.__dict__.get("current_status") or self.status_on()
+
+    def get_status_display(self):
+        return ProtocolStatus(self.status).label
+
+    def in_force_on(self, day):
+        return self.status_on(day) == ProtocolStatus.IN_FORCE
+
+    def retention_limit(self, data_items=None):
+        """The last day data items of this protocol may be kept: the earliest
+        retention date among ``data_items`` (all items by default), or None."""
+        items = data_items if data_items is not None else self.data_items.all()
+        dates = [item.retention_until for item in items if item.retention_until]
+        return min(dates) if dates else None
+
+    def party_organisations(self):
+        return [
+            party.organisation for party in self.parties.all() if party.organisation_id
+        ]
+
+    def search_party_names(self):
+        return " ".join(
+            f"{org.name} {org.short_name}" for org in self.party_organisations()
+        )
+
+    def search_data_items(self):
+        return " ".join(item.data for item in self.data_items.all())
+
+    # --- publication -------------------------------------------------------------
+    def publication_problems(self):
+        from protocols_registry.publication import publication_problems
+
+        return publication_problems(self)
+
+    def save(self, *args, **kwargs):
+        from protocols_registry.publication import guard_going_live
+
+        self.derive_slug()
+        self.approval_date = self.compute_approval_date()
+        guard_going_live(self)
+        return super().save(*args, **kwargs)
+
+    def publish(self, revision, *args, **kwargs):
+        from protocols_registry.publication import guard_publish
+
+        if not guard_publish(self, revision, kwargs.get("log_action")):
+            return None
+        return super().publish(revision, *args, **kwargs)
+
+    # --- routes --------------------------------------------------------------------
+    @path("")
+    def detail_view(self, request):
+        from protocols_registry.views.public import protocol_detail
+
+        return protocol_detail(request, self)
+
+    @path("pdf/")
+    def pdf_view(self, request):
+        from protocols_registry.views.public import protocol_pdf
+
+        return protocol_pdf(request, self)
+
+    @path("besluit/<str:reference>/")
+    def decision_pdf_view(self, request, reference):
+        from protocols_registry.views.public import protocol_decision_pdf
+
+        return protocol_decision_pdf(request, self, reference)
+
+
+class ProtocolParty(Orderable):
+    """A party to the protocol, in the order the protocol names them."""
+
+    class Role(models.TextChoices):
+        SENDER = "sender", _("sender")
+        RECIPIENT = "recipient", _("recipient")
+        BOTH = "both", _("sender and recipient")
+
+    page = ParentalKey(ProtocolPage, on_delete=models.CASCADE, related_name="parties")
+    organisation = models.ForeignKey(
+        "protocols_registry.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="protocol_parties",
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    representative = models.CharField(
+        _("represented by"),
+        max_length=200,
+        blank=True,
+        help_text=_("Name of the official who signs for the party."),
+    )
+    representative_title = models.CharField(
+        _("title of the representative"), max_length=200, blank=True
+    )
+    mandate = models.TextField(
+        _("mandate"),
+        blank=True,
+        help_text=_("The decision or mandate the representative acts on."),
+    )
+
+    panels = [
+        "organisation",
+        "role",
+        "representative",
+        "representative_title",
+        "mandate",
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "organisation"], name="protocol_party_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display()})"
+
+    @property
+    def sends(self):
+        return self.role in (self.Role.SENDER, self.Role.BOTH)
+
+    @property
+    def receives(self):
+        return self.role in (self.Role.RECIPIENT, self.Role.BOTH)
+
+
+class ProtocolDecision(Orderable):
+    """Links a protocol to a decision of one of the parties' governing bodies."""
+
+    page = ParentalKey(
+        ProtocolPage, on_delete=models.CASCADE, related_name="decision_links"
+    )
+    decision = models.ForeignKey(
+        "protocols_registry.ApprovalDecision",
+        verbose_name=_("decision"),
+        on_delete=models.PROTECT,
+        related_name="protocol_links",
+    )
+
+    panels = ["decision"]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("approval decision")
+        verbose_name_plural = _("approval decisions")
+
+
+class ProtocolExchangeStep(Orderable):
+    """One step of the exchange procedure, in order (seed: five steps)."""
+
+    page = ParentalKey(
+        ProtocolPage, on_delete=models.CASCADE, related_name="exchange_steps"
+    )
+    description = models.TextField(_("step"))
+
+    panels = ["description"]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("exchange step")
+        verbose_name_plural = _("exchange steps")
+
+    def __str__(self):
+        return self.description
+
+
+class ProtocolDataItem(Orderable):
+    """A data item (or cluster) of article 3 with why it is needed and how long it
+    is kept. Transfers name the items they carry; the retention date bounds them."""
+
+    page = ParentalKey(
+        ProtocolPage, on_delete=models.CASCADE, related_name="data_items"
+    )
+    data = models.TextField(
+        _("data"),
+        help_text=_(
+            "The data communicated; may be a cluster, e.g. identification "
+            "data: last name, first name, national register number."
+        ),
+    )
+    proportionality = models.TextField(
+        _("proportionality"), help_text=_("Why each of these data is necessary.")
+    )
+    retention = models.TextField(
+        _("retention period"), blank=True, help_text=_("The retention period in words.")
+    )
+    retention_until = models.DateField(
+        _("kept until"),
+        null=True,
+        blank=True,
+        help_text=_("The last day the recipient may keep these data, if fixed."),
+    )
+    special_category = models.BooleanField(
+        _("special category (GDPR art. 9 or 10)"), default=False
+    )
+    special_category_basis = models.TextField(
+        _("ground for the special category"),
+        blank=True,
+        help_text=_("Required when the data belong to a special category."),
+    )
+
+    panels = [
+        "data",
+        "proportionality",
+        "retention",
+        "retention_until",
+        "special_category",
+        "special_category_basis",
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("data item")
+        verbose_name_plural = _("data items")
+
+    def __str__(self):
+        return self.data.split("\n", 1)[0][:80]
+
+    def clean(self):
+        if self.special_category and not self.special_category_basis.strip():
+            raise ValidationError(
+                {
+                    "special_category_basis": _(
+                        "Name the GDPR art. 9(2) or 10 ground for "
+                        "special-category data."
+                    )
+                }
+            )
+
+
+class ProtocolSignatory(Orderable):
+    """Who signed the protocol, for which party and in which capacity."""
+
+    page = ParentalKey(
+        ProtocolPage, on_delete=models.CASCADE, related_name="signatories"
+    )
+    organisation = models.ForeignKey(
+        "protocols_registry.Organisation",
+        verbose_name=_("for"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("function"), max_length=200)
+
+    panels = ["organisation", "name", "title"]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+
+    def __str__(self):
+        return f"{self.name}, {self.title}"

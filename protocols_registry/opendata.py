@@ -1,0 +1,121 @@
+"""Stable identifiers and the open-data record of a protocol.
+
+The field names below are a published interface (CSV and JSON exports): add new
+fields at the end, never rename or remove one. The URIs do not depend on where a
+page lives, so they survive a site restructuring.
+"""
+
+from protocols_registry.conf import get_setting
+
+FIELD_DOCUMENTATION = {
+    "reference": "Reference of the protocol, e.g. 2024_VB_00591.",
+    "uri": "Stable identifier (URI) of the protocol.",
+    "title": "Title of the protocol.",
+    "status": "approved, in_force, ended or terminated, on the day of the export.",
+    "approval_date": "Latest meeting date of the approving decisions (YYYY-MM-DD).",
+    "in_force_from": "First day the protocol applies (YYYY-MM-DD).",
+    "end_date": "Last day for a protocol of fixed duration (YYYY-MM-DD), else empty.",
+    "periodicity": "one_off, periodic or continuous.",
+    "duration": "fixed or indefinite.",
+    "parties": "Names of the parties, in protocol order.",
+    "party_enterprise_numbers": "Enterprise (KBO) numbers of the parties, same order.",
+    "senders": "Names of the parties that send data.",
+    "recipients": "Names of the parties that receive data.",
+    "decisions": "References of the approving decisions.",
+    "summary": "Short description.",
+    "url": "Address of the protocol page.",
+    "pdf_url": "Address of the protocol as PDF.",
+    "last_published_at": "When the page was last published (ISO 8601).",
+}
+CSV_FIELDS = list(FIELD_DOCUMENTATION)
+
+
+def _base():
+    return get_setting("PROTOCOLS_REGISTRY_URI_BASE").rstrip("/") + "/"
+
+
+def protocol_uri(page):
+    return f"{_base()}protocol/{page.reference}"
+
+
+def decision_uri(decision):
+    return f"{_base()}besluit/{decision.reference}"
+
+
+def agenda_item_uri(decision):
+    return f"{_base()}behandeling/{decision.reference}"
+
+
+def agenda_point_uri(decision):
+    return f"{_base()}agendapunt/{decision.reference}"
+
+
+def session_uri(decision):
+    return (
+        f"{_base()}zitting/{decision.organisation.enterprise_number}/"
+        f"{decision.governing_body}/{decision.meeting_date.isoformat()}"
+    )
+
+
+def governing_body_uri(decision):
+    return (
+        f"{_base()}bestuursorgaan/{decision.organisation.enterprise_number}/"
+        f"{decision.governing_body}"
+    )
+
+
+def organisation_uri(organisation):
+    # Keyed on the enterprise (KBO) number, the organisation's public identifier.
+    return f"{_base()}organisatie/{organisation.enterprise_number}"
+
+
+def protocol_record(page, request=None):
+    """The open-data record of one protocol (prefetched parties and decisions)."""
+    parties = list(page.parties.all())
+
+    def absolute(url):
+        return request.build_absolute_uri(url) if request else url
+
+    status = getattr(page, "status", None) or page.status_on()
+    in_force_from = page.in_force_from
+    return {
+        "reference": page.reference,
+        "uri": protocol_uri(page),
+        "title": page.title,
+        "status": str(status),
+        "approval_date": page.approval_date.isoformat() if page.approval_date else "",
+        "in_force_from": in_force_from.isoformat() if in_force_from else "",
+        "end_date": page.end_date.isoformat() if page.end_date else "",
+        "periodicity": page.periodicity,
+        "duration": page.duration,
+        "parties": [party.organisation.name for party in parties],
+        "party_enterprise_numbers": [
+            party.organisation.enterprise_number for party in parties
+        ],
+        "senders": [party.organisation.name for party in parties if party.sends],
+        "recipients": [party.organisation.name for party in parties if party.receives],
+        "decisions": [
+            link.decision.reference
+            for link in page.decision_links.all()
+            if link.decision.approves
+        ],
+        "summary": page.summary,
+        "url": absolute(page.url),
+        "pdf_url": absolute(page.url + "pdf/"),
+        "last_published_at": (
+            page.last_published_at.isoformat(timespec="seconds")
+            if page.last_published_at
+            else ""
+        ),
+    }
+
+
+def csv_value(value):
+    """Lists become '; '-separated text in CSV; a leading formula character is
+    neutralised so a spreadsheet never runs a cell as a formula."""
+    if isinstance(value, list):
+        value = "; ".join(value)
+    value = str(value)
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        value = "'" + value
+    return value

@@ -1,0 +1,182 @@
+"""Shared reportlab building blocks: styles, numbered pages, document metadata.
+
+Used by the protocol PDF, the register export and (from the exchanges app) the
+deletion certificates, so every PDF we produce looks and behaves the same:
+title and language in the metadata, "page X of Y" in the footer.
+"""
+
+import io
+from xml.sax.saxutils import escape
+
+from django.utils.translation import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as pdf_canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+ACCENT = colors.HexColor("#083a66")
+LINE = colors.HexColor("#c8c8c4")
+SOFT = colors.HexColor("#f3f3f1")
+
+
+def build_styles():
+    sheet = getSampleStyleSheet()
+    base = ParagraphStyle(
+        "Body", parent=sheet["BodyText"], fontName="Helvetica", fontSize=9.5, leading=13
+    )
+    return {
+        "body": base,
+        "small": ParagraphStyle("Small", parent=base, fontSize=8, leading=10),
+        "cell": ParagraphStyle("Cell", parent=base, fontSize=8.5, leading=11),
+        "cell_head": ParagraphStyle(
+            "CellHead", parent=base, fontName="Helvetica-Bold", fontSize=8.5, leading=11
+        ),
+        "title": ParagraphStyle(
+            "DocTitle",
+            parent=sheet["Title"],
+            fontName="Helvetica-Bold",
+            fontSize=16,
+            leading=20,
+            alignment=TA_LEFT,
+            textColor=ACCENT,
+            spaceAfter=6,
+        ),
+        "h1": ParagraphStyle(
+            "H1",
+            parent=sheet["Heading1"],
+            fontName="Helvetica-Bold",
+            fontSize=13,
+            leading=16,
+            textColor=ACCENT,
+            spaceBefore=10,
+            spaceAfter=4,
+        ),
+        "h2": ParagraphStyle(
+            "H2",
+            parent=sheet["Heading2"],
+            fontName="Helvetica-Bold",
+            fontSize=11,
+            leading=14,
+            spaceBefore=6,
+            spaceAfter=3,
+        ),
+        "meta": ParagraphStyle(
+            "Meta",
+            parent=base,
+            fontSize=9,
+            leading=12,
+            textColor=colors.HexColor("#4a4a48"),
+        ),
+    }
+
+
+def text(value):
+    """Escape plain text for a reportlab Paragraph (which reads a little XML)."""
+    return escape(str(value or "")).replace("\n", "<br/>")
+
+
+def numbered_canvas_class(footer_text):
+    """A canvas that writes '<footer_text> · page X of Y' on every page.
+
+    The total is known only at the end, so pages are kept and drawn on save.
+    """
+
+    class NumberedCanvas(pdf_canvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._saved_pages = []
+
+        def showPage(self):  # noqa: N802 (reportlab's API)
+            self._saved_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._saved_pages)
+            for state in self._saved_pages:
+                self.__dict__.update(state)
+                self._draw_footer(total)
+                super().showPage()
+            super().save()
+
+        def _draw_footer(self, total):
+            self.saveState()
+            self.setFont("Helvetica", 7.5)
+            self.setFillColor(colors.HexColor("#4a4a48"))
+            label = _("page %(page)s of %(total)s") % {
+                "page": self._pageNumber,
+                "total": total,
+            }
+            self.drawString(18 * mm, 10 * mm, footer_text[:120])
+            self.drawRightString(A4[0] - 18 * mm, 10 * mm, label)
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def render_document(story, *, title, subject="", author="", footer="", lang="nl-BE"):
+    """Lay out ``story`` on A4 and return the PDF bytes.
+
+    ``invariant`` makes the output depend on the content only (no timestamps or
+    random ids), so the same record always gives the same bytes.
+    """
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=18 * mm,
+        title=title,
+        subject=subject,
+        author=author,
+        creator="Protocol Registry",
+        lang=lang,
+        displayDocTitle=True,
+        invariant=1,
+    )
+    doc.build(story, canvasmaker=numbered_canvas_class(footer or title))
+    return buffer.getvalue()
+
+
+def key_value_table(rows, styles, first_col_width=50 * mm):
+    """A two-column table of label/value pairs (values may be Paragraph markup)."""
+    data = [
+        [Paragraph(text(label), styles["cell_head"]), Paragraph(value, styles["cell"])]
+        for label, value in rows
+    ]
+    table = Table(data, colWidths=[first_col_width, None], hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, LINE),
+                ("BACKGROUND", (0, 0), (0, -1), SOFT),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return table
+
+
+def grid_table(header, rows, styles, col_widths=None):
+    """A table with a header row, repeated on every page it spans."""
+    data = [[Paragraph(text(cell), styles["cell_head"]) for cell in header]]
+    data += [[Paragraph(cell, styles["cell"]) for cell in row] for row in rows]
+    table = Table(data, colWidths=col_widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), SOFT),
+                ("GRID", (0, 0), (-1, -1), 0.25, LINE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
+    return table

@@ -1,0 +1,165 @@
+"""Public views of protocols: list, detail, PDF, Atom feed and open-data exports.
+
+They are reached through the routes of ProtocolIndexPage and ProtocolPage, so they
+live wherever a site places those pages. Anything not published is out of reach:
+the querysets start from live, public pages only.
+"""
+
+import csv
+import json
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from wagtail.models import Site
+
+from protocols_registry import opendata
+from protocols_registry.conf import get_setting
+from protocols_registry.files import serve_file
+from protocols_registry.listing import filter_protocols
+from protocols_registry.pdf.protocol import render_protocol_pdf
+from protocols_registry.sections import HEADINGS, SECTIONS
+
+
+def protocol_list(request, index_page):
+    form, protocols = filter_protocols(index_page, request.GET)
+    paginator = Paginator(protocols, get_setting("PROTOCOLS_REGISTRY_PAGE_SIZE"))
+    page_obj = paginator.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = index_page.get_context(request)
+    context.update(
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "protocols": page_obj.object_list,
+            "querystring": params.urlencode(),
+            "filtered": any(
+                value for key, value in form.cleaned_data.items() if key != "sort"
+            ),
+            "base_template": get_setting("PROTOCOLS_REGISTRY_BASE_TEMPLATE"),
+        }
+    )
+    return TemplateResponse(request, index_page.get_template(request), context)
+
+
+def protocol_detail(request, page):
+    context = page.get_context(request)
+    context.update(
+        {
+            "parties": list(page.parties.select_related("organisation")),
+            "decisions": page.approving_decisions(),
+            "advices": list(
+                page.advices.select_related("organisation").order_by(
+                    "advice_date", "organisation__name"
+                )
+            ),
+            "base_template": get_setting("PROTOCOLS_REGISTRY_BASE_TEMPLATE"),
+            "uri": opendata.protocol_uri(page),
+            "sections": SECTIONS,
+            "headings": HEADINGS,
+        }
+    )
+    return TemplateResponse(request, page.get_template(request), context)
+
+
+def protocol_pdf(request, page):
+    response = HttpResponse(render_protocol_pdf(page), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="protocol-{page.reference}.pdf"'
+    )
+    return response
+
+
+def protocol_decision_pdf(request, page, reference):
+    """The signed PDF of one of this protocol's approving decisions."""
+    for decision in page.approving_decisions():
+        if decision.reference == reference and decision.signed_pdf:
+            return serve_file(decision.signed_pdf, f"besluit-{decision.reference}.pdf")
+    raise Http404
+
+
+def protocol_feed(request, index_page):
+    _form, protocols = filter_protocols(index_page, request.GET)
+    feed = Atom1Feed(
+        title=_("Protocols: %(list)s") % {"list": index_page.title},
+        link=request.build_absolute_uri(index_page.url),
+        description=_("Published protocols for the exchange of personal data."),
+        language="nl-BE",
+        feed_url=request.build_absolute_uri(),
+    )
+    for page in protocols.order_by("-last_published_at")[:50]:
+        feed.add_item(
+            title=f"{page.reference} – {page.title}",
+            link=request.build_absolute_uri(page.url),
+            description=page.summary,
+            unique_id=opendata.protocol_uri(page),
+            pubdate=page.first_published_at,
+            updateddate=page.last_published_at,
+            categories=[str(page.get_status_display())],
+        )
+    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+    feed.write(response, "utf-8")
+    return response
+
+
+class _Echo:
+    """A file-like object whose write() returns the value, for streaming CSV."""
+
+    def write(self, value):
+        return value
+
+
+def protocol_export_csv(request, index_page):
+    _form, protocols = filter_protocols(index_page, request.GET)
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff"  # byte-order mark: spreadsheet programs then read UTF-8
+        yield writer.writerow(opendata.CSV_FIELDS)
+        for page in protocols.iterator(chunk_size=500):
+            record = opendata.protocol_record(page, request)
+            yield writer.writerow(
+                [opendata.csv_value(record[f]) for f in opendata.CSV_FIELDS]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="protocollen-{stamp}.csv"'
+    return response
+
+
+def protocol_export(request, index_path, fmt):
+    """/<list>/export.csv and /<list>/export.json for a public ProtocolIndexPage."""
+    from protocols_registry.models import ProtocolIndexPage
+
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    page = site.root_page.specific.route(request, index_path.split("/")).page.specific
+    if (
+        not isinstance(page, ProtocolIndexPage)
+        or not page.live
+        or page.get_view_restrictions().exists()
+    ):
+        raise Http404
+    if fmt == "csv":
+        return protocol_export_csv(request, page)
+    return protocol_export_json(request, page)
+
+
+def protocol_export_json(request, index_page):
+    _form, protocols = filter_protocols(index_page, request.GET)
+    payload = {
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "source": request.build_absolute_uri(index_page.url),
+        "fields": opendata.FIELD_DOCUMENTATION,
+        "protocols": [opendata.protocol_record(page, request) for page in protocols],
+    }
+    return HttpResponse(
+        json.dumps(payload, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )

@@ -1,0 +1,67 @@
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+
+from protocols_registry.admin_views import protocol_snippets
+from protocols_registry.models import ProtocolPage
+
+register_snippet(protocol_snippets.ProtocolRecordsGroup)
+
+
+def _refusal_message(page, problems):
+    return format_html(
+        "{}<ul>{}</ul>",
+        _("“%(title)s” cannot be published yet:") % {"title": page.title},
+        format_html_join("", "<li>{}</li>", ((problem,) for problem in problems)),
+    )
+
+
+@hooks.register("before_publish_page")
+def refuse_incomplete_protocol(request, page):
+    """Tell the editor what is missing instead of publishing.
+
+    The page has been saved as a draft by then, so nothing the editor typed is lost.
+    The model guards in protocols_registry.publication enforce the rule on paths
+    that bypass this hook.
+    """
+    specific = page.specific if not isinstance(page, ProtocolPage) else page
+    if not isinstance(specific, ProtocolPage):
+        return None
+    problems = specific.publication_problems()
+    if not problems:
+        return None
+    messages.error(request, _refusal_message(specific, problems))
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publish_of_incomplete_protocols(
+    request, action_type, objects, action_class_instance
+):
+    if action_type != "publish":
+        return None
+    refused = []
+    for page in objects:
+        specific = page.specific
+        if not isinstance(specific, ProtocolPage):
+            continue
+        revision = specific.latest_revision
+        candidate = revision.as_object() if revision else specific
+        problems = candidate.publication_problems()
+        if problems:
+            refused.append((specific, problems))
+    if not refused:
+        return None
+    for page, problems in refused:
+        messages.error(request, _refusal_message(page, problems))
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}
+    ):
+        next_url = reverse("wagtailadmin_explore_root")
+    return redirect(next_url)

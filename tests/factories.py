@@ -1,0 +1,142 @@
+"""Test data for every app: organisations, decisions, advices and protocol pages.
+
+Organisations get valid-checksum enterprise numbers from a counter; people named
+here are invented. Protocol pages are built through the page tree, the way the
+admin builds them.
+"""
+
+import datetime
+import itertools
+
+import factory
+from wagtail.models import Site
+
+from protocols_registry.models import (
+    ApprovalDecision,
+    DPOAdvice,
+    Organisation,
+    ProtocolDataItem,
+    ProtocolDecision,
+    ProtocolIndexPage,
+    ProtocolPage,
+    ProtocolParty,
+)
+
+_numbers = itertools.count(1)
+
+
+def next_enterprise_number():
+    """A fresh enterprise number with valid check digits, from the 0888 range."""
+    base = 8_880_000 + next(_numbers)
+    first8 = f"0{base:07d}"
+    return first8 + f"{97 - int(first8) % 97:02d}"
+
+
+def _next_reference(kind):
+    return f"2025_{kind}_{next(_numbers):05d}"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Testorganisatie {n}")
+    short_name = factory.LazyAttribute(
+        lambda o: o.name.replace("Testorganisatie", "Org")
+    )
+    kind = Organisation.Kind.AGENCY
+    enterprise_number = factory.LazyFunction(next_enterprise_number)
+    city = "Gent"
+
+
+class ApprovalDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApprovalDecision
+
+    reference = factory.LazyFunction(lambda: _next_reference("VB"))
+    title = factory.Sequence(lambda n: f"Goedkeuring testprotocol {n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    governing_body = ApprovalDecision.GoverningBody.VAST_BUREAU
+    meeting_date = datetime.date(2025, 3, 13)
+    session = ApprovalDecision.Session.CLOSED
+    outcome = ApprovalDecision.Outcome.APPROVED
+
+
+class DPOAdviceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DPOAdvice
+
+    advice_date = datetime.date(2025, 3, 1)
+    verdict = DPOAdvice.Verdict.FAVOURABLE
+
+
+def protocol_index():
+    """The protocol list below the default site's home page."""
+    home = Site.objects.get(is_default_site=True).root_page
+    index = ProtocolIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = ProtocolIndexPage(title="Protocollen", slug="protocollen")
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    return index
+
+
+def build_protocol(
+    *,
+    title="Testprotocol voor de uitwisseling van gegevens",
+    reference=None,
+    parties=None,
+    decision=True,
+    decision_date=datetime.date(2025, 3, 13),
+    advices=True,
+    publish=True,
+    index=None,
+    **fields,
+):
+    """Create a protocol page between two (new) organisations.
+
+    ``decision``: link an approving decision; ``advices``: record a favourable
+    advice for each party; ``publish``: publish it. Returns the page.
+    """
+    index = index or protocol_index()
+    parties = parties or [OrganisationFactory(), OrganisationFactory()]
+    page = ProtocolPage(
+        title=title,
+        reference=reference or _next_reference("PR"),
+        summary=fields.pop("summary", f"Samenvatting van {title}."),
+        **fields,
+    )
+    page.parties = [
+        ProtocolParty(organisation=org, role="sender" if n == 0 else "recipient")
+        for n, org in enumerate(parties)
+    ]
+    page.data_items = [
+        ProtocolDataItem(
+            data="Identificatiegegevens: naam, voornaam",
+            proportionality="Nodig om de persoon te contacteren.",
+            retention="Tot het einde van de actie.",
+            retention_until=datetime.date(2027, 12, 31),
+        ),
+        ProtocolDataItem(
+            data="Status van het dossier",
+            proportionality="Nodig om gericht te helpen.",
+            retention_until=datetime.date(2027, 6, 30),
+        ),
+    ]
+    if decision:
+        page.decision_links = [
+            ProtocolDecision(
+                decision=ApprovalDecisionFactory(
+                    organisation=parties[-1], meeting_date=decision_date
+                )
+            )
+        ]
+    index.add_child(instance=page)
+    if advices:
+        for org in parties:
+            DPOAdviceFactory(protocol=page, organisation=org)
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+        page.refresh_from_db()
+    return page

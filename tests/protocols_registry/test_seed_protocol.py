@@ -1,0 +1,271 @@
+"""The seed protocol 2024_VB_00591 as a citizen reads it: page, PDF, feed, exports and
+linked data, loaded by the demo command."""
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from protocols_registry.models import (
+    ApprovalDecision,
+    DPOAdvice,
+    Organisation,
+    ProtocolPage,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = "/protocollen/2024-vb-00591/"
+
+
+@pytest.fixture
+def seed(tmp_path, settings, monkeypatch):
+    settings.DEMO_CREDENTIALS_FILE = tmp_path / "demo-credentials.txt"
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    call_command("load_demo")
+    return ProtocolPage.objects.get(reference="2024_VB_00591")
+
+
+def text_of(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_demo_loader_records_the_seed_facts(seed):
+    ocmw = Organisation.objects.get(enterprise_number="0212214125")
+    thuispunt = Organisation.objects.get(enterprise_number="0400032156")
+    assert ocmw.address == "Onderbergen 86, 9000 Gent"
+    assert thuispunt.address == "Lange Steenstraat 54, 9000 Gent"
+    decision = ApprovalDecision.objects.get(reference="2024_VB_00591")
+    assert decision.meeting_date.isoformat() == "2024-09-19"
+    assert decision.is_closed_session and decision.approves
+    assert decision.get_governing_body_display().startswith("Vast Bureau")
+    assert len(decision.members_present_list) == 13
+    assert decision.competent_member == "Mathias De Clercq"
+    advices = {
+        a.organisation.enterprise_number: (a.advice_date.isoformat(), a.verdict)
+        for a in DPOAdvice.objects.filter(protocol=seed)
+    }
+    assert advices == {
+        "0400032156": ("2024-09-09", "favourable"),
+        "0212214125": ("2024-09-12", "favourable"),
+    }
+    assert [p.role for p in seed.parties.all()] == ["recipient", "sender"]
+    items = list(seed.data_items.all())
+    assert len(items) == 2
+    assert (
+        "Rijksregisternummer" in items[0].data or "rijksregisternummer" in items[0].data
+    )
+    assert {item.retention_until.isoformat() for item in items} == {"2024-09-27"}
+    assert not any(item.special_category for item in items)
+    assert seed.periodicity == "one_off" and seed.duration == "fixed"
+    assert seed.exchange_steps.count() == 5
+    assert seed.notice_period_months == 6
+    assert seed.live and seed.approval_date.isoformat() == "2024-09-19"
+
+
+def test_demo_loader_is_idempotent(seed):
+    counts = (
+        Organisation.objects.count(),
+        ApprovalDecision.objects.count(),
+        DPOAdvice.objects.count(),
+        ProtocolPage.objects.count(),
+        seed.revisions.count(),
+    )
+    call_command("load_demo")
+    seed.refresh_from_db()
+    assert counts == (
+        Organisation.objects.count(),
+        ApprovalDecision.objects.count(),
+        DPOAdvice.objects.count(),
+        ProtocolPage.objects.count(),
+        seed.revisions.count(),
+    )
+
+
+def test_detail_page_shows_every_section_in_order(client, seed):
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    anchors = [
+        "partijen",
+        "besluiten",
+        "overwegingen",
+        "gegevensstroom",
+        "uitwisselingsproces",
+        "dienstenintegrator",
+        *[f"artikel-{n}" for n in range(1, 13)],
+        "ondertekening",
+    ]
+    positions = [html.index(f'<section id="{anchor}"') for anchor in anchors]
+    assert positions == sorted(positions)
+    text = text_of(html)
+    for fact in (
+        "2024_VB_00591",
+        "0212.214.125",
+        "0400.032.156",
+        "Onderbergen 86, 9000 Gent",
+        "19 september 2024",
+        "besloten zitting",
+        "9 september 2024",
+        "12 september 2024",
+        "gunstig",
+        "Identificatiegegevens",
+        "27/09/2024",
+        "eenmalig",
+        "bepaalde duur",
+        "Thuispunt Gent versleutelt de opgemaakte lijst",
+        "niet via een dienstenintegrator",
+        "opzegtermijn van 6 maanden",
+        "Oost-Vlaanderen, afdeling Gent",
+        "Diederick Vandekerckhove",
+        "Mieke Hullebroeck",
+    ):
+        assert fact in text, fact
+
+
+def test_detail_page_reveals_no_internal_or_personal_data(client, seed):
+    seed.internal_notes = "INTERNE NOTITIE niet publiceren"
+    seed.save_revision().publish()
+    DPOAdvice.objects.filter(protocol=seed).update(dpo_name="Jan Verzonnen")
+    html = client.get(URL).content.decode()
+    assert "INTERNE NOTITIE" not in html
+    # Members present and the DPOs' names stay in the admin.
+    assert "Filip Watteeuw" not in html
+    assert "Jan Verzonnen" not in html
+
+
+def test_pdf_carries_every_section_and_the_facts(client, seed):
+    response = client.get(URL + "pdf/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    assert "2024_VB_00591" in response["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(response.content))
+    assert reader.metadata.title.startswith("2024_VB_00591")
+    assert str(reader.trailer["/Root"]["/Lang"]) == "nl-BE"
+    pages = [page.extract_text() for page in reader.pages]
+    text = re.sub(r"\s+", " ", " ".join(pages))
+    for heading in (
+        "Partijen",
+        "Overwegingen",
+        "Artikel 1: Onderwerp",
+        "Artikel 3",
+        "Artikel 6: Beveiligingsmaatregelen",
+        "Artikel 12",
+        "Ondertekening",
+    ):
+        assert heading in text, heading
+    for fact in (
+        "0212.214.125",
+        "0400.032.156",
+        "19 september 2024",
+        "Identificatiegegevens",
+        "Proportionaliteit",
+        "27 september 2024",
+        "Diederick Vandekerckhove",
+        "Thuispunt Gent versleutelt",
+    ):
+        assert fact in text, fact
+    total = len(reader.pages)
+    assert f"pagina 1 van {total}" in pages[0]
+    assert f"pagina {total} van {total}" in pages[-1]
+
+
+def test_pdf_is_the_same_for_the_same_record(client, seed):
+    assert client.get(URL + "pdf/").content == client.get(URL + "pdf/").content
+
+
+def test_atom_feed_lists_the_protocol(client, seed):
+    response = client.get("/protocollen/feed/")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [
+        entry.findtext("a:title", namespaces=ns)
+        for entry in root.findall("a:entry", ns)
+    ]
+    assert any(title.startswith("2024_VB_00591") for title in titles)
+    ids = [
+        entry.findtext("a:id", namespaces=ns) for entry in root.findall("a:entry", ns)
+    ]
+    assert any(i.endswith("/protocol/2024_VB_00591") for i in ids)
+
+
+def test_csv_export_has_documented_columns_and_applies_filters(client, seed):
+    from protocols_registry.opendata import CSV_FIELDS
+
+    response = client.get("/protocollen/export.csv?party=0400032156")
+    assert response["Content-Type"].startswith("text/csv")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert list(rows[0].keys()) == CSV_FIELDS
+    assert [row["reference"] for row in rows] == ["2024_VB_00591"]
+    row = rows[0]
+    assert row["approval_date"] == "2024-09-19"
+    assert row["party_enterprise_numbers"] == "0212214125; 0400032156"
+    assert row["senders"] == "Woonmaatschappij Thuispunt Gent"
+    assert row["status"] == "ended"
+    assert row["pdf_url"].endswith(URL + "pdf/")
+
+
+def test_json_export_lists_every_published_protocol(client, seed):
+    data = client.get("/protocollen/export.json").json()
+    references = {p["reference"] for p in data["protocols"]}
+    assert "2024_VB_00591" in references and len(references) == 4
+    assert set(data["fields"]) == set(data["protocols"][0])
+    seed_record = next(
+        p for p in data["protocols"] if p["reference"] == "2024_VB_00591"
+    )
+    assert seed_record["decisions"] == ["2024_VB_00591"]
+    assert seed_record["periodicity"] == "one_off"
+    only_demo = client.get("/protocollen/export.json?q=Voorbeeldstad").json()
+    assert "2024_VB_00591" not in {p["reference"] for p in only_demo["protocols"]}
+
+
+def test_linked_data_describes_the_decision(client, seed):
+    from pyRdfa import pyRdfa
+    from rdflib import Literal, Namespace, URIRef
+    from rdflib.namespace import RDF, XSD
+
+    graph = pyRdfa(media_type="text/html").graph_from_source(
+        io.BytesIO(client.get(URL).content)
+    )
+
+    besluit = Namespace("http://data.vlaanderen.be/ns/besluit#")
+    eli = Namespace("http://data.europa.eu/eli/ontology#")
+    prov = Namespace("http://www.w3.org/ns/prov#")
+    decisions = list(graph.subjects(RDF.type, besluit.Besluit))
+    assert len(decisions) == 1
+    decision = decisions[0]
+    assert str(decision).endswith("/besluit/2024_VB_00591")
+    assert "protocollen" not in str(decision)  # independent of the page URL
+    assert (
+        decision,
+        eli.id_local,
+        Literal("2024_VB_00591", datatype=XSD.string),
+    ) in graph
+    assert (
+        decision,
+        eli.date_document,
+        Literal("2024-09-19", datatype=XSD.date),
+    ) in graph
+    title = graph.value(decision, eli.title)
+    assert title.datatype == XSD.string and "Centraal Inschrijvingsregister" in title
+    assert graph.value(decision, eli.language) == URIRef(
+        "http://publications.europa.eu/resource/authority/language/NLD"
+    )
+    assert graph.value(decision, eli.date_publication) is not None
+    assert "Centraal Inschrijvingsregister" in graph.value(decision, besluit.motivering)
+    assert "Artikel 1" in graph.value(decision, prov.value)
+    treatment = graph.value(predicate=prov.generated, object=decision)
+    assert (treatment, RDF.type, besluit.BehandelingVanAgendapunt) in graph
+    session = next(graph.subjects(RDF.type, besluit.Zitting))
+    body = graph.value(session, besluit.isGehoudenDoor)
+    assert (body, RDF.type, besluit.Bestuursorgaan) in graph
+    assert graph.value(session, prov.startedAtTime) == Literal(
+        "2024-09-19", datatype=XSD.date
+    )
