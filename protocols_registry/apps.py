@@ -34,3 +34,9 @@ class ProtocolsRegistryConfig(AppConfig):
             is_public=decision_is_public,
         )
         files.register_folder("advices", "protocols_registry.DPOAdvice", "document")
+        files.register_folder(
+            "dpia", "protocols_registry.ProcessingActivity", "dpia_document"
+        )
+        files.register_folder(
+            "agreements", "protocols_registry.Processor", "agreement_document"
+        )

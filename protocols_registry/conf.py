@@ -13,6 +13,8 @@ DEFAULTS = {
     "PROTOCOLS_REGISTRY_PAGE_SIZE": 20,
     # Seconds an anonymous public page (list, detail, PDF, feed) stays in the cache.
     "PROTOCOLS_REGISTRY_CACHE_SECONDS": 300,
+    # The controller named on the cover of the register export.
+    "PROTOCOLS_REGISTRY_ORGANISATION_NAME": "",
     # Base of the stable URIs used in the linked-data metadata of protocols and
     # decisions; independent of page URLs so the identifiers survive a move.
     "PROTOCOLS_REGISTRY_URI_BASE": "https://data.example.org/id/",

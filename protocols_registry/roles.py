@@ -27,6 +27,22 @@ ORGANISATIONS = [
     "protocols_registry.view_organisation",
 ]
 
+REGISTER_MODELS = [
+    "processingactivity",
+    "processor",
+    "datasubjectcategory",
+    "personaldatacategory",
+]
+
+
+def _model_permissions(actions, model_names):
+    return [
+        f"protocols_registry.{action}_{model}"
+        for model in model_names
+        for action in actions
+    ]
+
+
 # Permissions this app grants, as "app_label.codename".
 ROLE_PERMISSIONS = {
     DPO: [
@@ -37,6 +53,7 @@ ROLE_PERMISSIONS = {
         "protocols_registry.change_dpoadvice",
         "protocols_registry.delete_dpoadvice",
         "protocols_registry.view_dpoadvice",
+        *_model_permissions(["add", "change", "delete", "view"], REGISTER_MODELS),
     ],
     BOARD_SECRETARY: [
         ADMIN_ACCESS,
@@ -57,6 +74,7 @@ ROLE_PERMISSIONS = {
         "protocols_registry.view_organisation",
         "protocols_registry.view_approvaldecision",
         "protocols_registry.view_dpoadvice",
+        *_model_permissions(["view"], REGISTER_MODELS),
     ],
 }
 

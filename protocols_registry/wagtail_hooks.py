@@ -1,16 +1,67 @@
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import include, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 
-from protocols_registry.admin_views import protocol_snippets
+from protocols_registry.admin_views import protocol_snippets, register_snippets
+from protocols_registry.admin_views.register_actions import MarkReviewedBulkAction
 from protocols_registry.models import ProtocolPage
+from protocols_registry.views.register_admin import register_export_view
 
 register_snippet(protocol_snippets.ProtocolRecordsGroup)
+register_snippet(register_snippets.RegisterGroup)
+hooks.register("register_bulk_action", MarkReviewedBulkAction)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls():
+    return [
+        path(
+            "protocols-registry/",
+            include(
+                (
+                    [
+                        path(
+                            "register/export.<str:fmt>",
+                            register_export_view,
+                            name="register_export",
+                        ),
+                    ],
+                    "protocols_registry_admin",
+                ),
+                namespace="protocols_registry_admin",
+            ),
+        )
+    ]
+
+
+class RegisterPanel(Component):
+    """The DPO's register dashboard on the admin home page."""
+
+    name = "protocols_registry_register"
+    template_name = "protocols_registry/admin/register_panel.html"
+    order = 150
+
+    def get_context_data(self, parent_context):
+        index = reverse("wagtailsnippets_protocols_registry_processingactivity:list")
+        processors = reverse("wagtailsnippets_protocols_registry_processor:list")
+        return {
+            "counts": register_snippets.register_dashboard_counts(),
+            "incomplete_url": f"{index}?complete=false",
+            "overdue_url": f"{index}?review_overdue=true",
+            "processors_url": f"{processors}?agreement=missing",
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_register_panel(request, panels):
+    if request.user.has_perm("protocols_registry.view_processingactivity"):
+        panels.append(RegisterPanel())
 
 
 def _refusal_message(page, problems):

@@ -11,10 +11,24 @@ from protocols_registry.models.protocols import (
     ProtocolSignatory,
     ProtocolStatus,
 )
+from protocols_registry.models.register import (
+    DataSubjectCategory,
+    LawfulBasis,
+    PersonalDataCategory,
+    ProcessingActivity,
+    Processor,
+)
+from protocols_registry.models.register_page import ProcessingRegisterPage
 
 __all__ = [
     "ApprovalDecision",
     "DPOAdvice",
+    "DataSubjectCategory",
+    "LawfulBasis",
+    "PersonalDataCategory",
+    "ProcessingActivity",
+    "ProcessingRegisterPage",
+    "Processor",
     "Organisation",
     "ProtocolDataItem",
     "ProtocolDecision",

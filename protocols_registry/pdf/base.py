@@ -95,11 +95,21 @@ def numbered_canvas_class(footer_text):
 
         def save(self):
             total = len(self._saved_pages)
+            annotations = getattr(self, "_annotationCount", 0)
             for state in self._saved_pages:
                 self.__dict__.update(state)
+                # Links drawn now must not reuse numbers of links drawn since.
+                self._annotationCount = max(
+                    annotations, state.get("_annotationCount", 0)
+                )
+                self.decorate_page(self._pageNumber, total)
+                annotations = self._annotationCount
                 self._draw_footer(total)
                 super().showPage()
             super().save()
+
+        def decorate_page(self, page_number, total):
+            """Draw what is known only once every page is laid out (a hook)."""
 
         def _draw_footer(self, total):
             self.saveState()
@@ -142,10 +152,30 @@ def render_document(story, *, title, subject="", author="", footer="", lang="nl-
     return buffer.getvalue()
 
 
-def key_value_table(rows, styles, first_col_width=50 * mm):
-    """A two-column table of label/value pairs (values may be Paragraph markup)."""
+def _cell(markup, style, plain_limit):
+    """A Paragraph wraps and styles text but is slow to lay out; short plain values
+    go into the table as strings, which is many times faster for long registers."""
+    if (
+        plain_limit
+        and len(markup) <= plain_limit
+        and "<" not in markup
+        and "&" not in markup
+    ):
+        return markup
+    return Paragraph(markup, style)
+
+
+def key_value_table(rows, styles, first_col_width=50 * mm, plain_limit=0):
+    """A two-column table of label/value pairs (values may be Paragraph markup).
+
+    With ``plain_limit``, values of at most that many characters without markup are
+    drawn as plain strings (no wrapping), which speeds up very long documents.
+    """
     data = [
-        [Paragraph(text(label), styles["cell_head"]), Paragraph(value, styles["cell"])]
+        [
+            _cell(text(label), styles["cell_head"], plain_limit),
+            _cell(value, styles["cell"], plain_limit),
+        ]
         for label, value in rows
     ]
     table = Table(data, colWidths=[first_col_width, None], hAlign="LEFT")
@@ -157,6 +187,9 @@ def key_value_table(rows, styles, first_col_width=50 * mm):
                 ("BACKGROUND", (0, 0), (0, -1), SOFT),
                 ("LEFTPADDING", (0, 0), (-1, -1), 4),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("FONTNAME", (0, 0), (0, -1), "Helvetica-Bold"),
+                ("FONTNAME", (1, 0), (1, -1), "Helvetica"),
+                ("FONTSIZE", (0, 0), (-1, -1), 8.5),
             ]
         )
     )

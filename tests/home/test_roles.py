@@ -26,6 +26,18 @@ def test_every_role_may_enter_the_admin(role):
     assert "wagtailadmin.access_admin" in permissions_of(role)
 
 
+REGISTER = [
+    "processingactivity",
+    "processor",
+    "datasubjectcategory",
+    "personaldatacategory",
+]
+
+
+def register_permissions(actions):
+    return {f"protocols_registry.{a}_{m}" for m in REGISTER for a in actions}
+
+
 EXPECTED = {
     "DPO": {
         "wagtailadmin.access_admin",
@@ -37,7 +49,8 @@ EXPECTED = {
         "protocols_registry.change_dpoadvice",
         "protocols_registry.delete_dpoadvice",
         "protocols_registry.view_dpoadvice",
-    },
+    }
+    | register_permissions(["add", "change", "delete", "view"]),
     "Board secretary": {
         "wagtailadmin.access_admin",
         "protocols_registry.add_organisation",
@@ -61,7 +74,8 @@ EXPECTED = {
         "protocols_registry.view_organisation",
         "protocols_registry.view_approvaldecision",
         "protocols_registry.view_dpoadvice",
-    },
+    }
+    | register_permissions(["view"]),
     "Exchange officer": {"wagtailadmin.access_admin"},
 }
 

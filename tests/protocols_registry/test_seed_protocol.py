@@ -269,3 +269,20 @@ def test_linked_data_describes_the_decision(client, seed):
     assert graph.value(session, prov.startedAtTime) == Literal(
         "2024-09-19", datatype=XSD.date
     )
+
+
+def test_demo_register_describes_both_sides_of_the_seed_exchange(client, seed):
+    from protocols_registry.models import ProcessingActivity
+
+    ocmw = ProcessingActivity.objects.get(reference="OCMW-2024-031")
+    thuispunt = ProcessingActivity.objects.get(reference="THG-2024-007")
+    assert list(ocmw.protocols.all()) == [seed]
+    assert list(thuispunt.protocols.all()) == [seed]
+    assert ocmw.processors.count() == 1
+    assert ocmw.missing_elements() == [] and thuispunt.missing_elements() == []
+    assert ocmw.history.count() == 1
+    html = client.get("/verwerkingsregister/").content.decode()
+    assert "OCMW-2024-031" in html and "THG-2024-007" in html
+    detail = client.get("/verwerkingsregister/OCMW-2024-031/").content.decode()
+    assert "2024_VB_00591" in detail
+    assert "Toegangsbeheer op de beveiligde basistoepassing" not in detail

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from home.demo import examples, seed_protocol
 from home.demo.protocols import load_protocols
+from home.demo.register import load_register
 from home.demo.users import ensure_demo_users
 
 
@@ -18,12 +19,14 @@ class Command(BaseCommand):
                 "Demo content and demo users are for development only: set "
                 "DJANGO_DEBUG=1 (make run does) to load them."
             )
-        for module in (seed_protocol, examples):
-            for reference in load_protocols(module):
-                self.stdout.write(f"Published protocol {reference}.")
         created = ensure_demo_users()
         if created:
             self.stdout.write(f"Created demo users: {', '.join(created)}.")
+        for module in (seed_protocol, examples):
+            for reference in load_protocols(module):
+                self.stdout.write(f"Published protocol {reference}.")
+        for reference in load_register():
+            self.stdout.write(f"Recorded processing activity {reference}.")
         if settings.DEMO_CREDENTIALS_FILE.exists():
             where = settings.DEMO_CREDENTIALS_FILE
         else:

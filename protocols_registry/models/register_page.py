@@ -1,0 +1,57 @@
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from protocols_registry.models.protocols import RICH_TEXT_FEATURES
+
+
+class ProcessingRegisterPage(RoutablePageMixin, Page):
+    """The public part of the register of processing activities (/verwerkingsregister/).
+
+    Lists only activities marked public and not in draft; a detail page per activity
+    at ``<reference>/``. Security measures, internal notes and contacts other than
+    the DPO's functional mailbox never appear here.
+    """
+
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+
+    content_panels = Page.content_panels + ["intro"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("public register of processing activities")
+        verbose_name_plural = _("public registers of processing activities")
+
+    def public_activities(self):
+        from protocols_registry.models import ProcessingActivity, ProtocolPage
+
+        return (
+            ProcessingActivity.objects.public()
+            .select_related("controller")
+            .prefetch_related(
+                "data_subject_categories",
+                "personal_data_categories",
+                "joint_controllers",
+                Prefetch(
+                    "protocols",
+                    queryset=ProtocolPage.objects.live()
+                    .public()
+                    .only("id", "title", "reference", "url_path", "path", "depth"),
+                ),
+            )
+        )
+
+    @path("")
+    def list_view(self, request):
+        from protocols_registry.views.register_public import register_list
+
+        return register_list(request, self)
+
+    @path("<str:reference>/")
+    def detail_view(self, request, reference):
+        from protocols_registry.views.register_public import register_detail
+
+        return register_detail(request, self, reference)
