@@ -12,6 +12,7 @@ from tests.factories import (
     OrganisationFactory,
     build_protocol,
 )
+from tests.helpers import close_file
 
 pytestmark = pytest.mark.django_db
 
@@ -233,10 +234,10 @@ def test_signed_decision_is_public_only_once_its_protocol_is(client):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert b"".join(response.streaming_content) == PDF
-    response.close()
+    close_file(response)
     via_page = client.get(f"{page.url}besluit/{decision.reference}/")
     assert via_page.status_code == 200
-    via_page.close()
+    close_file(via_page)
 
 
 def test_advice_documents_are_never_public(client, dpo_user):
@@ -248,7 +249,7 @@ def test_advice_documents_are_never_public(client, dpo_user):
     client.force_login(dpo_user)
     response = client.get(url)
     assert response.status_code == 200
-    response.close()
+    close_file(response)
 
 
 def test_unknown_and_traversal_media_paths_answer_404(client, admin_user):
