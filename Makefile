@@ -8,6 +8,7 @@ DEV_ENV := DJANGO_DEBUG=1
 
 run: $(VENV)/.installed-runtime
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py create_keys
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 

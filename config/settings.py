@@ -245,6 +245,21 @@ if not DEBUG:
     if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Keys of the exchanges app (see docs/deployment.md) ------------------------------
+# Master keys wrap the data key of every encrypted payload; the signing key signs
+# deletion evidence. Keep both outside the database, out of git and out of backups
+# of the database. `make run` creates development keys under var/keys/.
+EXCHANGES_MASTER_KEYS = env_str("EXCHANGES_MASTER_KEYS")
+EXCHANGES_MASTER_KEY_FILE = env_str(
+    "EXCHANGES_MASTER_KEY_FILE", str(VAR_DIR / "keys" / "master.keys")
+)
+EXCHANGES_SIGNING_KEY_FILE = env_str(
+    "EXCHANGES_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "signing.pem")
+)
+PROTOCOLS_REGISTRY_ORGANISATION_NAME = env_str(
+    "PROTOCOLS_REGISTRY_ORGANISATION_NAME", "OCMW Gent"
+)
+
 # --- Logging --------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

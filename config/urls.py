@@ -11,6 +11,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Uploaded files, each behind its own permission check (MEDIA_URL points here).
     path("media/", include("protocols_registry.urls")),
+    # The sender's one-time upload page and the public key for certificates.
+    path("uitwisseling/", include("exchanges.urls")),
 ]
 
 if settings.DEBUG:

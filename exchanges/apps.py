@@ -12,6 +12,6 @@ class ExchangesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from exchanges import roles
+        from exchanges import checks, roles  # noqa: F401 - registers the checks
 
         post_migrate.connect(roles.sync_role_permissions, sender=self)

@@ -1,10 +1,30 @@
 """What each role may do with the exchanges' records (see protocols_registry.roles)."""
 
-from protocols_registry.roles import ADMIN_ACCESS, EXCHANGE_OFFICER, grant
+from protocols_registry.roles import ADMIN_ACCESS, AUDITOR, EXCHANGE_OFFICER, grant
 
-# Filled in as models land.
+READ_METADATA = [
+    "exchanges.view_transfer",
+    "exchanges.view_payload",
+    "exchanges.view_uploadlink",
+    "exchanges.view_auditevent",
+    "exchanges.view_deletionevidence",
+    "exchanges.view_auditverification",
+]
+
 ROLE_PERMISSIONS = {
-    EXCHANGE_OFFICER: [ADMIN_ACCESS],
+    EXCHANGE_OFFICER: [
+        ADMIN_ACCESS,
+        *READ_METADATA,
+        "exchanges.add_transfer",
+        "exchanges.change_transfer",
+        "exchanges.add_uploadlink",
+        # Only this role opens the personal data of a transfer.
+        "exchanges.download_payload",
+    ],
+    AUDITOR: [
+        *READ_METADATA,
+        "exchanges.verify_auditevent",
+    ],
 }
 
 

@@ -49,3 +49,28 @@ def auditor_user(db):
 @pytest.fixture
 def admin_user(db):
     return make_user("admin-test", superuser=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def installation_keys():
+    """The master key file and signing key of the test installation (under the
+    temporary var/ of tests.settings), created once per run."""
+    from django.core.management import call_command
+
+    call_command("create_keys", verbosity=0)
+
+
+@pytest.fixture
+def flushable_audit_log(transactional_db):
+    """A transactional database whose tables can be flushed afterwards.
+
+    On PostgreSQL the audit table refuses TRUNCATE; Django's flush needs it. The
+    table owner (the test database user) disables the triggers just before the
+    flush, as an owner could in production: the hash chain is what catches that.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE exchanges_auditevent DISABLE TRIGGER USER")

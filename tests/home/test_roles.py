@@ -75,8 +75,29 @@ EXPECTED = {
         "protocols_registry.view_approvaldecision",
         "protocols_registry.view_dpoadvice",
     }
-    | register_permissions(["view"]),
-    "Exchange officer": {"wagtailadmin.access_admin"},
+    | register_permissions(["view"])
+    | {
+        "exchanges.view_transfer",
+        "exchanges.view_payload",
+        "exchanges.view_uploadlink",
+        "exchanges.view_auditevent",
+        "exchanges.view_deletionevidence",
+        "exchanges.view_auditverification",
+        "exchanges.verify_auditevent",
+    },
+    "Exchange officer": {
+        "wagtailadmin.access_admin",
+        "exchanges.view_transfer",
+        "exchanges.view_payload",
+        "exchanges.view_uploadlink",
+        "exchanges.view_auditevent",
+        "exchanges.view_deletionevidence",
+        "exchanges.view_auditverification",
+        "exchanges.add_transfer",
+        "exchanges.change_transfer",
+        "exchanges.add_uploadlink",
+        "exchanges.download_payload",
+    },
 }
 
 # Wagtail grants "choose" on images and documents to every group it finds.
@@ -103,3 +124,8 @@ def test_editors_may_write_and_publish_below_every_protocol_list():
         ).values_list("permission__codename", flat=True)
     )
     assert granted == {"add_page", "change_page", "publish_page"}
+
+
+def test_only_exchange_officers_may_open_personal_data():
+    holders = Group.objects.filter(permissions__codename="download_payload")
+    assert list(holders.values_list("name", flat=True)) == ["Exchange officer"]

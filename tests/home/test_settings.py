@@ -57,20 +57,33 @@ def test_wildcard_host_is_refused(tmp_path):
     assert "may not contain '*'" in result.stderr
 
 
+PRODUCTION = {
+    "SECRET_KEY": "k3y-" + "q8Zr7Lm2Xv9Tn4Bw6Hs1Jd5Pf0Gc3Ky8Ue2Ri7Oa" * 2,
+    "ALLOWED_HOSTS": "protocollen.example.org",
+}
+
+
 def test_production_settings_pass_the_deploy_check(tmp_path):
+    created = run_manage("create_keys", env_overrides=PRODUCTION, tmp_path=tmp_path)
+    assert created.returncode == 0, created.stderr
     result = run_manage(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
-        env_overrides={
-            "SECRET_KEY": "k3y-" + "q8Zr7Lm2Xv9Tn4Bw6Hs1Jd5Pf0Gc3Ky8Ue2Ri7Oa" * 2,
-            "ALLOWED_HOSTS": "protocollen.example.org",
-        },
+        env_overrides=PRODUCTION,
         tmp_path=tmp_path,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_names_missing_keys(tmp_path):
+    result = run_manage(
+        "check", "--deploy", env_overrides=PRODUCTION, tmp_path=tmp_path
+    )
+    assert result.returncode != 0
+    assert "exchanges.E001" in result.stderr and "exchanges.E002" in result.stderr
 
 
 @pytest.mark.parametrize("value", ["maybe", "2"])

@@ -286,3 +286,24 @@ def test_demo_register_describes_both_sides_of_the_seed_exchange(client, seed):
     detail = client.get("/verwerkingsregister/OCMW-2024-031/").content.decode()
     assert "2024_VB_00591" in detail
     assert "Toegangsbeheer op de beveiligde basistoepassing" not in detail
+
+
+def test_demo_transfer_is_encrypted_and_its_people_are_invented(seed):
+    from exchanges import services
+    from exchanges.models import Transfer
+    from exchanges.nrn import normalise
+    from exchanges.storage import payload_storage
+
+    transfer = Transfer.objects.get(protocol=seed)
+    assert transfer.reference == "2024_VB_00591/1"
+    assert transfer.retention_date.isoformat() == "2024-09-27"
+    assert transfer.sender.enterprise_number == "0400032156"
+    payload = transfer.payload
+    with payload_storage().open(payload.storage_name, "rb") as handle:
+        assert b"Voorbeeld" not in handle.read()
+    content = b"".join(services.iter_plaintext(payload)).decode()
+    lines = content.strip().splitlines()
+    assert len(lines) == 1 + transfer.data_subject_count == 24
+    for line in lines[1:]:
+        number = line.split(";")[2]
+        assert normalise(number)  # valid check digits

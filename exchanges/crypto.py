@@ -1,0 +1,248 @@
+"""Envelope encryption of payloads with AES-256-GCM.
+
+Each file gets a fresh 256-bit data key. The data key is wrapped (encrypted) with the
+active master key; only the wrapped key is stored, in the database. The master keys
+come from the environment or a key file, never from the database or git. Deleting a
+payload destroys its wrapped key, which makes the ciphertext unreadable everywhere,
+backups included once they expire (crypto-shredding).
+
+The file is encrypted in chunks (the STREAM construction): each chunk is sealed with
+its own 12-byte nonce = 7-byte random prefix || 4-byte chunk counter || 1-byte
+"last chunk" flag, and with associated data that binds it to its payload and
+transfer. Reordering, truncating, extending or swapping chunks or whole files
+therefore fails authentication, and memory stays at about two chunks whatever the
+file size.
+"""
+
+import base64
+import hashlib
+import os
+import secrets
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.core.exceptions import ImproperlyConfigured
+
+from exchanges.conf import get_setting, key_file_setting
+
+MAGIC = b"PRXENC1"
+HEADER = struct.Struct(">7sI7s")  # magic, chunk size, nonce prefix
+HEADER_SIZE = HEADER.size
+TAG_SIZE = 16
+NONCE_SIZE = 12
+KEY_SIZE = 32
+WRAP_CONTEXT = b"protocol-registry/data-key/v1|"
+CHUNK_CONTEXT = b"protocol-registry/payload/v1|"
+
+
+class DecryptionError(Exception):
+    """The ciphertext, its record or the key do not match: tampered or wrong key."""
+
+
+class KeyringError(ImproperlyConfigured):
+    pass
+
+
+# --- master keys ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MasterKey:
+    key_id: str
+    key: bytes
+
+
+def _parse_keys(text, source):
+    keys = []
+    for number, raw in enumerate(text.replace(",", "\n").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key_id, sep, encoded = line.partition(":")
+        try:
+            key = base64.b64decode(encoded.strip(), validate=True)
+        except ValueError:
+            key = b""
+        if not sep or not key_id.strip() or len(key) != KEY_SIZE:
+            raise KeyringError(
+                f"{source}, entry {number}: expected 'key-id:base64 of 32 bytes'."
+            )
+        keys.append(MasterKey(key_id.strip(), key))
+    if not keys:
+        raise KeyringError(f"{source} holds no master key.")
+    if len({key.key_id for key in keys}) != len(keys):
+        raise KeyringError(f"{source} uses a key id twice.")
+    return keys
+
+
+def load_keyring():
+    """The master keys, active one first. Raises KeyringError with a clear message."""
+    from_env = get_setting("EXCHANGES_MASTER_KEYS")
+    if from_env:
+        return _parse_keys(from_env, "EXCHANGES_MASTER_KEYS")
+    path = key_file_setting("EXCHANGES_MASTER_KEY_FILE")
+    if path is None:
+        raise KeyringError(
+            "No master key: set EXCHANGES_MASTER_KEYS or EXCHANGES_MASTER_KEY_FILE."
+        )
+    try:
+        text = path.read_text(encoding="ascii")
+    except FileNotFoundError:
+        raise KeyringError(f"The master key file {path} does not exist.") from None
+    return _parse_keys(text, f"The master key file {path}")
+
+
+def new_master_key_line():
+    key_id = "k" + secrets.token_hex(4)
+    return f"{key_id}:{base64.b64encode(os.urandom(KEY_SIZE)).decode('ascii')}"
+
+
+def create_key_file(path):
+    """Create a key file with one fresh key, readable by its owner only."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(new_master_key_line() + "\n")
+    return path
+
+
+def write_key_file(path, keys):
+    """Replace the key file atomically with ``keys`` (MasterKey list, active first)."""
+    path = Path(path)
+    temporary = path.with_suffix(".tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        for key in keys:
+            handle.write(f"{key.key_id}:{base64.b64encode(key.key).decode('ascii')}\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)
+
+
+# --- data keys ----------------------------------------------------------------------
+
+
+def _wrap_aad(payload_id):
+    return WRAP_CONTEXT + str(payload_id).encode("ascii")
+
+
+def wrap_key(data_key, payload_id, master):
+    nonce = os.urandom(NONCE_SIZE)
+    return nonce + AESGCM(master.key).encrypt(nonce, data_key, _wrap_aad(payload_id))
+
+
+def unwrap_key(wrapped, key_id, payload_id, keyring=None):
+    keyring = keyring or load_keyring()
+    master = next((key for key in keyring if key.key_id == key_id), None)
+    if master is None:
+        raise DecryptionError(f"Master key {key_id} is not in the keyring.")
+    wrapped = bytes(wrapped)
+    try:
+        return AESGCM(master.key).decrypt(
+            wrapped[:NONCE_SIZE], wrapped[NONCE_SIZE:], _wrap_aad(payload_id)
+        )
+    except InvalidTag:
+        raise DecryptionError("The data key does not belong to this payload.") from None
+
+
+# --- streaming encryption -------------------------------------------------------------
+
+
+def chunk_aad(header, payload_id, binding):
+    return CHUNK_CONTEXT + header + b"|" + str(payload_id).encode() + b"|" + binding
+
+
+def _nonce(prefix, counter, last):
+    if counter >= 2**32:
+        raise ValueError("File too large for this chunk size.")
+    nonce = prefix + counter.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
+    if len(nonce) != NONCE_SIZE:  # AESGCM would accept other lengths: refuse them here
+        raise ValueError("AES-GCM nonces must be exactly 12 bytes.")
+    return nonce
+
+
+class StreamEncryptor:
+    """Encrypt a file chunk by chunk, writing ciphertext to ``sink`` (a binary file).
+
+    Feed plaintext with ``update()`` in pieces of any size, then ``finish()``. Keeps
+    SHA-256 of the plaintext and of the ciphertext as they pass.
+    """
+
+    def __init__(self, sink, payload_id, binding, chunk_size=None):
+        self.sink = sink
+        self.payload_id = payload_id
+        self.binding = binding
+        self.chunk_size = chunk_size or get_setting("EXCHANGES_CHUNK_SIZE")
+        self.data_key = AESGCM.generate_key(bit_length=256)
+        self._aead = AESGCM(self.data_key)
+        self._prefix = os.urandom(7)
+        self.header = HEADER.pack(MAGIC, self.chunk_size, self._prefix)
+        self._aad = chunk_aad(self.header, payload_id, binding)
+        self._buffer = bytearray()
+        self._counter = 0
+        self.plain_hash = hashlib.sha256()
+        self.cipher_hash = hashlib.sha256()
+        self.size = 0
+        self.cipher_size = 0
+        self._write(self.header)
+
+    def _write(self, data):
+        self.sink.write(data)
+        self.cipher_hash.update(data)
+        self.cipher_size += len(data)
+
+    def _seal(self, chunk, last):
+        nonce = _nonce(self._prefix, self._counter, last)
+        self._write(self._aead.encrypt(nonce, bytes(chunk), self._aad))
+        self._counter += 1
+
+    def update(self, data):
+        self.plain_hash.update(data)
+        self.size += len(data)
+        self._buffer += data
+        # Keep at least one byte back: the last chunk must be sealed as last.
+        while len(self._buffer) > self.chunk_size:
+            self._seal(self._buffer[: self.chunk_size], last=False)
+            del self._buffer[: self.chunk_size]
+
+    def finish(self):
+        self._seal(self._buffer, last=True)
+        self._buffer = bytearray()
+        return self
+
+
+def decrypt_chunks(source, data_key, payload_id, binding):
+    """Yield the plaintext of an encrypted file, chunk by chunk, checking each.
+
+    ``source`` is a binary file positioned at the start. Raises DecryptionError on
+    any mismatch: a changed byte, a missing or extra chunk, another record's file.
+    """
+    header = source.read(HEADER_SIZE)
+    if len(header) != HEADER_SIZE:
+        raise DecryptionError("The file is too short to be an encrypted payload.")
+    magic, chunk_size, prefix = HEADER.unpack(header)
+    if magic != MAGIC or not 0 < chunk_size <= 64 * 1024 * 1024:
+        raise DecryptionError("The file is not an encrypted payload.")
+    aead = AESGCM(data_key)
+    aad = chunk_aad(header, payload_id, binding)
+    sealed_size = chunk_size + TAG_SIZE
+    counter = 0
+    current = source.read(sealed_size)
+    while True:
+        following = source.read(sealed_size)
+        last = not following
+        try:
+            yield aead.decrypt(_nonce(prefix, counter, last), current, aad)
+        except InvalidTag:
+            raise DecryptionError(
+                "The payload failed its integrity check (changed, truncated or "
+                "belonging to another record)."
+            ) from None
+        if last:
+            return
+        counter += 1
+        current = following

@@ -1,0 +1,57 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from exchanges import services
+from exchanges.uploads import encrypt_bytes
+from tests.factories import OrganisationFactory, build_protocol
+
+LIST_CSV = (
+    b"Naam;Voornaam;Rijksregisternummer;Status dossier CIR;Ontbrekende stukken;"
+    b"Datum uitnodigingsbrief;Datum herinneringsbrief\r\n"
+    b"Voorbeeld;An;05.01.01-900.55;Niet bevestigd;Inkomensbewijs;26/08/2024;\r\n"
+)
+
+
+@pytest.fixture
+def protocol(db):
+    """A published protocol in force since 13/03/2025, data kept until 2027."""
+    sender = OrganisationFactory(name="Woonmaatschappij Proef")
+    recipient = OrganisationFactory(name="OCMW Proef")
+    return build_protocol(
+        title="Testprotocol kandidaat-huurders",
+        parties=[sender, recipient],
+        decision_date=datetime.date(2025, 3, 13),
+    )
+
+
+def make_transfer(protocol, user, **overrides):
+    parties = {party.role: party.organisation for party in protocol.parties.all()}
+    fields = {
+        "protocol": protocol,
+        "decision": protocol.approving_decisions()[0],
+        "sender": parties["sender"],
+        "recipient": parties["recipient"],
+        "data_items": list(protocol.data_items.all()),
+        "data_subject_count": 1,
+        "sent_at": timezone.make_aware(datetime.datetime(2025, 6, 2, 9, 30)),
+        "user": user,
+    }
+    fields.update(overrides)
+    return services.record_transfer(**fields)
+
+
+@pytest.fixture
+def transfer(protocol, officer_user):
+    return make_transfer(protocol, officer_user)
+
+
+def attach_payload(transfer, user, content=LIST_CSV, name="lijst.csv"):
+    upload = encrypt_bytes(content, name, binding=services.payload_binding(transfer))
+    return services.store_payload(transfer, upload, user=user)
+
+
+@pytest.fixture
+def payload(transfer, officer_user):
+    return attach_payload(transfer, officer_user)

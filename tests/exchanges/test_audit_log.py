@@ -1,0 +1,180 @@
+"""The audit log: hash chain, verification naming the first broken event, the
+PostgreSQL append-only trigger, and concurrent appends keeping one chain."""
+
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from exchanges import audit
+from exchanges.models import AuditEvent, AuditVerification
+
+pytestmark = pytest.mark.django_db
+
+
+def append(count, action="test.event"):
+    with transaction.atomic():
+        return [
+            audit.record(action, actor="test", details={"n": n}) for n in range(count)
+        ]
+
+
+def raw(sql, params=()):
+    """Change the table behind the application's back, as an attacker with database
+    access would (the owner may disable the append-only trigger)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE exchanges_auditevent DISABLE TRIGGER USER")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE exchanges_auditevent ENABLE TRIGGER USER")
+
+
+def test_events_form_a_chain_from_the_genesis_hash():
+    events = append(3)
+    assert events[0].prev_hash == audit.GENESIS
+    assert [e.sequence for e in events] == [1, 2, 3]
+    assert (
+        events[1].prev_hash == events[0].hash and events[2].prev_hash == events[1].hash
+    )
+    assert audit.verify_chain()[:2] == (True, 3)
+
+
+def test_an_event_outside_a_transaction_is_refused(flushable_audit_log):
+    with pytest.raises(RuntimeError):
+        audit.record("test.event", actor="test")
+
+
+def test_an_edited_event_is_found():
+    events = append(5)
+    raw(
+        "UPDATE exchanges_auditevent SET details = %s WHERE id = %s",
+        ['{"n": 99}', events[2].pk],
+    )
+    ok, checked, broken, message = audit.verify_chain()
+    assert not ok and checked == 2 and broken.sequence == 3
+    assert "#3" in message and "changed" in message
+
+
+def test_a_deleted_event_is_found():
+    events = append(5)
+    raw("DELETE FROM exchanges_auditevent WHERE id = %s", [events[1].pk])
+    ok, _checked, broken, message = audit.verify_chain()
+    assert not ok and broken.sequence == 3
+    assert "sequence 2 is missing" in message
+
+
+def test_reordered_events_are_found():
+    events = append(4)
+    # Swap the content of events 2 and 3 (keeping their sequence numbers).
+    first, second = events[1], events[2]
+    raw(
+        "UPDATE exchanges_auditevent SET details = %s, hash = %s, prev_hash = %s "
+        "WHERE id = %s",
+        ['{"n": 2}', second.hash, second.prev_hash, first.pk],
+    )
+    raw(
+        "UPDATE exchanges_auditevent SET details = %s, hash = %s, prev_hash = %s "
+        "WHERE id = %s",
+        ['{"n": 1}', first.hash, first.prev_hash, second.pk],
+    )
+    ok, _checked, broken, _message = audit.verify_chain()
+    assert not ok and broken.sequence == 2
+
+
+def test_removing_the_newest_events_is_found_after_a_good_verification():
+    events = append(4)
+    assert audit.verify_and_store().ok
+    raw("DELETE FROM exchanges_auditevent WHERE id = %s", [events[-1].pk])
+    result = audit.verify_and_store()
+    assert not result.ok
+    assert "missing" in result.message
+
+
+def test_the_command_names_the_first_broken_event_and_fails():
+    events = append(3)
+    call_command("verify_audit_log")
+    raw(
+        "UPDATE exchanges_auditevent SET actor = 'iemand' WHERE id = %s", [events[1].pk]
+    )
+    with pytest.raises(CommandError, match="#2"):
+        call_command("verify_audit_log")
+    assert AuditVerification.objects.latest().first_broken_sequence == 2
+
+
+def test_events_hold_no_personal_data_fields():
+    names = {field.name for field in AuditEvent._meta.get_fields()}
+    assert names == {
+        "id",
+        "sequence",
+        "created_at",
+        "actor_id",
+        "actor",
+        "action",
+        "object_type",
+        "object_id",
+        "transfer_id",
+        "ip_address",
+        "details",
+        "prev_hash",
+        "hash",
+    }
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL trigger")
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE exchanges_auditevent SET actor = 'x'",
+        "DELETE FROM exchanges_auditevent",
+        "TRUNCATE exchanges_auditevent",
+    ],
+)
+def test_postgresql_refuses_changes_to_the_log(statement):
+    append(2)
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE exchanges_auditevent ENABLE TRIGGER USER")
+    with pytest.raises(DatabaseError, match="append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement)
+    assert AuditEvent.objects.count() == 2
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="needs concurrent writers"
+)
+def test_concurrent_appends_keep_one_chain(flushable_audit_log):
+    from django.db import connections
+
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE exchanges_auditevent ENABLE TRIGGER USER")
+    errors = []
+    start = threading.Barrier(8)
+
+    def worker(number):
+        try:
+            start.wait()
+            for n in range(25):
+                with transaction.atomic():
+                    audit.record(
+                        "test.concurrent", actor=f"worker-{number}", details={"n": n}
+                    )
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    ok, checked, _broken, message = audit.verify_chain()
+    assert ok, message
+    assert checked == 200
+    assert list(AuditEvent.objects.values_list("sequence", flat=True)) == list(
+        range(1, 201)
+    )
