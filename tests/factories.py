@@ -131,6 +131,9 @@ def build_protocol(
                 )
             )
         ]
+    for relation in ("parties", "data_items", "decision_links"):
+        for position, child in enumerate(getattr(page, relation).all()):
+            child.sort_order = position
     index.add_child(instance=page)
     if advices:
         for org in parties:

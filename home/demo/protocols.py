@@ -142,6 +142,16 @@ def ensure_protocol(index, data):
         ProtocolSignatory(organisation=organisations[number], name=name, title=title)
         for number, name, title in data.get("signatories", [])
     ]
+    # Orderables keep the order of the protocol text only with an explicit position.
+    for relation in (
+        "parties",
+        "decision_links",
+        "exchange_steps",
+        "data_items",
+        "signatories",
+    ):
+        for position, child in enumerate(getattr(page, relation).all()):
+            child.sort_order = position
     index.add_child(instance=page)  # saved as a draft: no advices exist yet
     for advice in data["advices"]:
         DPOAdvice.objects.create(
