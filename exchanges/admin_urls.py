@@ -1,6 +1,6 @@
 from django.urls import path
 
-from exchanges.views import admin
+from exchanges.views import admin, worklist
 
 app_name = "exchanges_admin"
 
@@ -18,6 +18,17 @@ urlpatterns = [
         "transfers/<int:pk>/download/", admin.payload_download, name="payload_download"
     ),
     path("transfers/<int:pk>/delete/", admin.transfer_delete, name="transfer_delete"),
+    path(
+        "transfers/<int:pk>/list/import/",
+        worklist.worklist_import,
+        name="worklist_import",
+    ),
+    path("transfers/<int:pk>/list/", worklist.worklist_view, name="worklist"),
+    path(
+        "transfers/<int:pk>/list/export.csv",
+        worklist.worklist_export,
+        name="worklist_export",
+    ),
     path("evidence/", admin.evidence_list, name="evidence_list"),
     path(
         "evidence/<uuid:evidence_id>/certificate/",

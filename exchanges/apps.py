@@ -12,6 +12,7 @@ class ExchangesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from exchanges import checks, roles  # noqa: F401 - registers the checks
+        # checks registers the deploy checks; worklist registers its deleter.
+        from exchanges import checks, roles, worklist  # noqa: F401
 
         post_migrate.connect(roles.sync_role_permissions, sender=self)

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from exchanges import audit, services
+from exchanges import audit, services, worklist
 from exchanges.certificates import render_certificate
 from exchanges.crypto import DecryptionError
 from exchanges.forms import (
@@ -134,6 +134,7 @@ def transfer_detail(request, pk):
             "link_form": UploadLinkForm(),
             "delete_form": DeleteTransferForm(),
             "can_open": request.user.has_perm("exchanges.download_payload"),
+            "progress": worklist.progress(transfer),
             "can_change": request.user.has_perm("exchanges.change_transfer"),
         },
     )

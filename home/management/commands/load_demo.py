@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from home.demo import examples, seed_protocol
-from home.demo.exchanges import load_seed_transfer
+from home.demo.exchanges import load_current_transfer, load_seed_transfer
 from home.demo.protocols import load_protocols
 from home.demo.register import load_register
 from home.demo.users import ensure_demo_users
@@ -28,11 +28,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"Published protocol {reference}.")
         for reference in load_register():
             self.stdout.write(f"Recorded processing activity {reference}.")
-        transfer = load_seed_transfer()
-        if transfer:
-            self.stdout.write(
-                f"Recorded demo transfer {transfer.reference} (encrypted)."
-            )
+        for transfer in (load_seed_transfer(), load_current_transfer()):
+            if transfer:
+                self.stdout.write(f"Recorded demo transfer {transfer.reference}.")
         if settings.DEMO_CREDENTIALS_FILE.exists():
             where = settings.DEMO_CREDENTIALS_FILE
         else:

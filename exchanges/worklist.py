@@ -1,0 +1,332 @@
+"""The protocol's purpose: work the delivered list by deadline and delete each person
+as soon as they are handled.
+
+A candidate confirms within 30 days of the invitation letter's postmark; without an
+answer a reminder follows, and 15 days after its postmark the candidate is struck
+off. OCMW must delete a person's data once it has contacted them (protocol art. 6),
+and people who are neither candidate tenants nor clients (art. 5).
+"""
+
+import datetime
+import json
+import os
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from exchanges import audit, crypto, services
+from exchanges.deletion_hooks import register_transfer_deleter
+from exchanges.list_import import parse_list
+from exchanges.models import DeletionEvidence, ListEntry, Transfer
+
+RESPOND_WITHIN = datetime.timedelta(days=30)
+STRUCK_OFF_AFTER_REMINDER = datetime.timedelta(days=15)
+DUE_SOON = datetime.timedelta(days=3)
+ROW_CONTEXT = b"protocol-registry/list-entry/v1|"
+
+
+def respond_by(invitation_date):
+    """The last day to confirm: 30 days from the invitation letter's postmark."""
+    return invitation_date + RESPOND_WITHIN
+
+
+def struck_off_on(reminder_date):
+    """Struck off 15 days after the reminder's postmark, if there was a reminder."""
+    return reminder_date + STRUCK_OFF_AFTER_REMINDER if reminder_date else None
+
+
+def deadline(invitation_date, reminder_date):
+    """The date that matters now: strike-off once reminded, otherwise respond-by."""
+    return struck_off_on(reminder_date) or respond_by(invitation_date)
+
+
+def urgency(deadline_date, today):
+    if deadline_date < today:
+        return "overdue"
+    if deadline_date <= today + DUE_SOON:
+        return "soon"
+    return "later"
+
+
+def pseudonym(transfer, national_number):
+    """A keyed hash of the national register number, different in every transfer, so
+    that pseudonyms cannot be linked across transfers or reversed without the key."""
+    digest = salted_hmac(
+        f"exchanges.pseudonym:{transfer.reference}", national_number, algorithm="sha256"
+    ).hexdigest()
+    return "P-" + digest[:12].upper()
+
+
+# --- row encryption ------------------------------------------------------------------
+
+
+def _row_aad(entry_id, transfer):
+    return ROW_CONTEXT + str(entry_id).encode() + b"|" + transfer.reference.encode()
+
+
+def _seal(entry, transfer, row, master):
+    data_key = AESGCM.generate_key(bit_length=256)
+    nonce = os.urandom(crypto.NONCE_SIZE)
+    plaintext = json.dumps(row, ensure_ascii=False, sort_keys=True).encode()
+    entry.ciphertext = nonce + AESGCM(data_key).encrypt(
+        nonce, plaintext, _row_aad(entry.id, transfer)
+    )
+    entry.wrapped_key = crypto.wrap_key(data_key, entry.id, master)
+    entry.key_id = master.key_id
+
+
+def open_entry(entry, keyring=None):
+    """The person's row as delivered (dict). Raises crypto.DecryptionError."""
+    data_key = crypto.unwrap_key(entry.wrapped_key, entry.key_id, entry.id, keyring)
+    blob = bytes(entry.ciphertext)
+    try:
+        plaintext = AESGCM(data_key).decrypt(
+            blob[: crypto.NONCE_SIZE],
+            blob[crypto.NONCE_SIZE :],
+            _row_aad(entry.id, entry.transfer),
+        )
+    except Exception:  # noqa: BLE001 - InvalidTag and malformed blobs alike
+        raise crypto.DecryptionError("This row failed its integrity check.") from None
+    return json.loads(plaintext)
+
+
+# --- import ----------------------------------------------------------------------------
+
+
+def read_delivered_list(transfer, user, request=None):
+    """Decrypt the transfer's file and parse it (audited as a view of the file)."""
+    payload = getattr(transfer, "payload", None)
+    if payload is None or payload.is_deleted:
+        raise ValidationError(_("This transfer has no file to import."))
+    if payload.file_type not in ("csv", "xlsx"):
+        raise ValidationError(_("Only CSV and XLSX lists can be imported."))
+    content = services.read_payload_bytes(
+        payload, user=user, request=request, purpose="worklist.previewed"
+    )
+    return parse_list(content, payload.file_type)
+
+
+@transaction.atomic
+def import_list(transfer, result, *, user, request=None):
+    """Store every row of a fully valid parse, or nothing."""
+    locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    if result.problems or not result.rows:
+        raise ValidationError(_("The list has problems; nothing was imported."))
+    if locked.is_deleted:
+        raise ValidationError(_("The data of this transfer have been deleted."))
+    if (
+        ListEntry.objects.filter(transfer=locked).exists()
+        or locked.deletion_evidence.filter(
+            subject=DeletionEvidence.Subject.PERSON
+        ).exists()
+    ):
+        raise ValidationError(_("This list has already been imported."))
+    master = crypto.load_keyring()[0]
+    entries = []
+    for row in result.rows:
+        entry = ListEntry(
+            transfer=locked,
+            row_number=row.row,
+            pseudonym=pseudonym(locked, row.national_number),
+            cir_status=row.cir_status[:100],
+            missing_documents=row.missing_documents,
+            invitation_date=row.invitation_date,
+            reminder_date=row.reminder_date,
+            respond_by=respond_by(row.invitation_date),
+            strike_off_on=struck_off_on(row.reminder_date),
+            deadline=deadline(row.invitation_date, row.reminder_date),
+        )
+        _seal(
+            entry,
+            locked,
+            {
+                "last_name": row.last_name,
+                "first_name": row.first_name,
+                "national_number": row.national_number,
+                "cir_status": row.cir_status,
+                "missing_documents": row.missing_documents,
+            },
+            master,
+        )
+        entries.append(entry)
+    ListEntry.objects.bulk_create(entries, batch_size=500)
+    locked.status = Transfer.Status.IN_PROCESSING
+    locked.save(update_fields=["status"])
+    audit.record(
+        "worklist.imported",
+        user=user,
+        request=request,
+        obj=locked,
+        details={"rows": len(entries), "declared": locked.data_subject_count},
+    )
+    return entries
+
+
+# --- working the list ------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    imported: bool
+    remaining: int
+    contacted: int
+    not_a_client: int
+    overdue: int
+    due_soon: int
+
+    @property
+    def handled(self):
+        return self.contacted + self.not_a_client
+
+
+def progress(transfer, today=None):
+    """Counts for the team lead and the auditor; no personal data."""
+    today = today or timezone.localdate()
+    open_counts = ListEntry.objects.filter(transfer=transfer).aggregate(
+        remaining=Count("pk"),
+        overdue=Count("pk", filter=Q(deadline__lt=today)),
+        due_soon=Count(
+            "pk", filter=Q(deadline__gte=today, deadline__lte=today + DUE_SOON)
+        ),
+    )
+    handled = dict(
+        transfer.deletion_evidence.filter(subject=DeletionEvidence.Subject.PERSON)
+        .values_list("reason")
+        .annotate(count=Count("pk"))
+    )
+    contacted = handled.get(DeletionEvidence.Reason.CONTACTED, 0)
+    not_a_client = handled.get(DeletionEvidence.Reason.NOT_A_CLIENT, 0)
+    return Progress(
+        imported=bool(open_counts["remaining"] or contacted or not_a_client),
+        remaining=open_counts["remaining"],
+        contacted=contacted,
+        not_a_client=not_a_client,
+        overdue=open_counts["overdue"],
+        due_soon=open_counts["due_soon"],
+    )
+
+
+def open_worklist(transfer, *, user, request=None, entries=None):
+    """The decrypted rows to show the exchange officer (one audit event per view)."""
+    entries = list(entries if entries is not None else transfer.list_entries.all())
+    keyring = crypto.load_keyring()
+    rows = [(entry, open_entry(entry, keyring)) for entry in entries]
+    with transaction.atomic():
+        audit.record(
+            "worklist.viewed",
+            user=user,
+            request=request,
+            obj=transfer,
+            details={"rows": len(rows)},
+        )
+    return rows
+
+
+HANDLING_REASONS = {
+    "contacted": DeletionEvidence.Reason.CONTACTED,
+    "not_a_client": DeletionEvidence.Reason.NOT_A_CLIENT,
+}
+
+
+def handle_people(
+    transfer, entry_ids, *, reason, user, on_date=None, note="", request=None
+):
+    """Mark people contacted (or not a client): delete their rows at once, with one
+    evidence record each. When nobody is left, the transfer's file goes too.
+
+    Returns the number of people handled.
+    """
+    if reason not in HANDLING_REASONS.values():
+        raise ValueError(reason)
+    handled = 0
+    with transaction.atomic():
+        locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
+        entries = list(
+            ListEntry.objects.select_for_update().filter(
+                transfer=locked, pk__in=entry_ids
+            )
+        )
+        for entry in entries:
+            entry_pk, alias, due = entry.pk, entry.pseudonym, entry.deadline
+            entry.delete()
+            gone = not ListEntry.objects.filter(pk=entry_pk).exists()
+            services.write_evidence(
+                locked,
+                subject=DeletionEvidence.Subject.PERSON,
+                subject_id=alias,
+                reason=reason,
+                actor=user.get_username(),
+                method=_(
+                    "The encrypted row and its data key are deleted from the database."
+                ),
+                verification=_("row present afterwards: %(present)s")
+                % {"present": _("no") if gone else _("YES")},
+                verified=gone,
+                record_count=1,
+            )
+            audit.record(
+                f"worklist.person_{'contacted' if reason == 'contacted' else 'not_a_client'}",
+                user=user,
+                request=request,
+                obj=locked,
+                details={
+                    "pseudonym": alias,
+                    "deadline": due.isoformat(),
+                    "on": (on_date or timezone.localdate()).isoformat(),
+                    "note": note[:200],
+                },
+            )
+            handled += 1
+    if handled and not ListEntry.objects.filter(transfer=transfer).exists():
+        # Everyone is handled: nothing justifies keeping the delivered file.
+        services.delete_transfer_data(
+            transfer,
+            reason=DeletionEvidence.Reason.ALL_HANDLED,
+            user=user,
+            request=request,
+        )
+    return handled
+
+
+@register_transfer_deleter
+def delete_remaining_entries(transfer):
+    """Part of deleting a transfer's data (retention, manual): the open rows."""
+    count, _details = ListEntry.objects.filter(transfer=transfer).delete()
+    if not count:
+        return 0, ""
+    left = ListEntry.objects.filter(transfer=transfer).count()
+    return count, f"list rows present afterwards: {left}"
+
+
+def pseudonymous_export_rows(transfer, today=None):
+    """Rows for the auditor: pseudonym, deadline, outcome; never a name or number."""
+    today = today or timezone.localdate()
+    rows = [
+        {
+            "pseudonym": entry.pseudonym,
+            "deadline": entry.deadline.isoformat(),
+            "urgency": urgency(entry.deadline, today),
+            "outcome": "open",
+            "handled_at": "",
+        }
+        for entry in transfer.list_entries.all()
+    ]
+    for evidence in transfer.deletion_evidence.filter(
+        subject=DeletionEvidence.Subject.PERSON
+    ):
+        rows.append(
+            {
+                "pseudonym": evidence.subject_id,
+                "deadline": "",
+                "urgency": "",
+                "outcome": evidence.reason,
+                "handled_at": evidence.deleted_at.isoformat(timespec="seconds"),
+            }
+        )
+    return rows
