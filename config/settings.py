@@ -6,9 +6,11 @@ One module for every environment. It is safe by default: DEBUG is off unless
 ``make run`` sets the development switches; production sets real values.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -44,17 +46,17 @@ if "*" in ALLOWED_HOSTS and not DEBUG:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "security",
     "home",
     "protocols_registry",
     "exchanges",
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
-    "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
-    "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
+    # Installed because home's migrations depend on them; this site stores no
+    # Wagtail images or documents and does not serve /documents/.
     "wagtail.documents",
     "wagtail.images",
     "wagtail.search",
@@ -70,10 +72,17 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "security.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -81,9 +90,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "security.middleware.SessionTimeoutMiddleware",
+    "security.middleware.RequireSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -100,7 +114,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "wagtail.contrib.settings.context_processors.settings",
             ],
         },
     },
@@ -157,7 +170,58 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 
-LOGIN_URL = "wagtailadmin_login"
+# Every login goes through django-allauth (password, then the second factor);
+# Wagtail's own password-only login URL redirects there (config/urls.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/admin/"
+WAGTAILADMIN_LOGIN_URL = "account_login"
+ACCOUNT_ADAPTER = "security.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PREVENT_ENUMERATION = True
+# django-axes locks a user name per address (5 failures, 30 minutes). allauth's
+# "login_failed" limit also guards the second factor per user: at most 10 wrong codes
+# per 5 minutes, whatever the address; it is kept loose enough that nobody can lock
+# a colleague out for long by mistyping their name.
+ACCOUNT_RATE_LIMITS = {"login_failed": "20/m/ip,10/5m/key"}
+MFA_ADAPTER = "security.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Protocolregister")
+MFA_RECOVERY_CODE_COUNT = 10
+
+# Login throttling (django-axes): 5 failures for one user name from one address lock
+# that pair for 30 minutes. Only REMOTE_ADDR is trusted unless the number of proxies
+# in front is configured: a forged X-Forwarded-For then changes nothing.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "security.axes.username"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
+AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    if AXES_IPWARE_PROXY_COUNT
+    else ["REMOTE_ADDR"]
+)
+AXES_VERBOSE = False
+
+# Sessions: end when the browser closes, after 30 minutes without a request and at
+# most 8 hours after login (security.middleware.SessionTimeoutMiddleware).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SECURITY_IDLE_TIMEOUT = env_int("SECURITY_IDLE_TIMEOUT", 30 * 60)
+SECURITY_ABSOLUTE_TIMEOUT = env_int("SECURITY_ABSOLUTE_TIMEOUT", 8 * 60 * 60)
 
 # --- Languages ------------------------------------------------------------------------
 # Dutch (Belgium) is the default and is served without a prefix; English lives under
@@ -214,9 +278,6 @@ WAGTAILSEARCH_BACKENDS = {
         "SEARCH_CONFIG": "dutch",
     }
 }
-WAGTAILDOCS_EXTENSIONS = ["pdf"]
-WAGTAILDOCS_SERVE_METHOD = "serve_view"
-WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
@@ -260,15 +321,55 @@ PROTOCOLS_REGISTRY_ORGANISATION_NAME = env_str(
     "PROTOCOLS_REGISTRY_ORGANISATION_NAME", "OCMW Gent"
 )
 
+# --- E-mail (password reset) --------------------------------------------------------
+EMAIL_BACKEND = env_str(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "protocolregister@localhost")
+
+# --- Content Security Policy (django-csp) ----------------------------------------------
+# Strict on the public site, the login pages and the upload page: scripts and styles
+# only from this site, no inline code, no framing. Wagtail's admin still writes inline
+# scripts (choosers), so there the same policy is report-only: violations are reported
+# to the browser console and changed nothing.
+_STRICT_CSP = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "form-action": [SELF],
+    "object-src": [NONE],
+    "base-uri": [NONE],
+    "frame-ancestors": [NONE],
+}
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": _STRICT_CSP,
+}
+CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+    "DIRECTIVES": _STRICT_CSP,
+}
+
 # --- Logging --------------------------------------------------------------------------
+# One JSON object per line (security.logging): values cannot forge lines.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "security.logging.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {"class": "logging.StreamHandler", "formatter": "json"},
     },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
@@ -276,6 +377,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         # One line per background task is noise, not an audit trail.
         "django_tasks": {"level": "WARNING"},
+        # django-axes repeats what security.auth logs, with more detail than needed.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -283,4 +386,16 @@ LOGGING = {
 # Demo users and demo content are a development convenience: the loader refuses to
 # run unless DEMO_MODE is on, and DEMO_MODE cannot be on with DEBUG off.
 DEMO_MODE = DEBUG
+# The demo users may log in without a second factor while DEBUG is on, unless
+# DEMO_SKIP_MFA=0. With DEBUG off the switch stops start-up.
+DEMO_SKIP_MFA = env_bool("DEMO_SKIP_MFA", DEBUG)
+if DEMO_SKIP_MFA and not DEBUG:
+    raise ImproperlyConfigured(
+        "DEMO_SKIP_MFA is for development only; remove it in production."
+    )
+SECURITY_MFA_EXEMPT_USERS = (
+    ["admin", "dpo", "secretary", "editor", "officer", "auditor"]
+    if DEMO_SKIP_MFA
+    else []
+)
 DEMO_CREDENTIALS_FILE = VAR_DIR / "demo-credentials.txt"

@@ -1,13 +1,30 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.documents import urls as wagtaildocs_urls
 
 urlpatterns = [
+    # Wagtail's own login and password reset know no second factor: every login
+    # path goes through django-allauth instead.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+    ),
+    re_path(
+        r"^admin/password_reset/",
+        RedirectView.as_view(pattern_name="account_reset_password"),
+    ),
+    # Wagtail's own login for pages with "login required" view restrictions.
+    path(
+        "_util/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+    ),
+    path("accounts/", include("allauth.urls")),
+    # Wagtail's "failwhale" raises an error on purpose; nobody here needs it.
+    path("admin/failwhale/", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", include(wagtailadmin_urls)),
-    path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     # Uploaded files, each behind its own permission check (MEDIA_URL points here).
     path("media/", include("protocols_registry.urls")),

@@ -30,3 +30,17 @@ ROLE_PERMISSIONS = {
 
 def sync_role_permissions(sender, using="default", **kwargs):
     grant(ROLE_PERMISSIONS, using=using)
+
+
+def may_open_personal_data(user):
+    """Only a member of a role that holds ``download_payload`` opens the personal
+    data of a transfer (the file, the worklist). Superuser status alone is not
+    enough: administrators manage users and keys, not the data (DESIGN.md)."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.groups.filter(
+            permissions__content_type__app_label="exchanges",
+            permissions__codename="download_payload",
+        ).exists()
+    )

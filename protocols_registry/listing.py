@@ -4,6 +4,8 @@ One place for the rules, used by the HTML list, the feed and the CSV/JSON export
 so that a filtered URL means the same in every format.
 """
 
+import re
+
 from django import forms
 from django.db.models import Case, IntegerField, Prefetch, When
 from django.utils.translation import gettext_lazy as _
@@ -125,8 +127,17 @@ def filter_protocols(index_page, params):
     return form, protocols.order_by(*SORTS[sort][1])
 
 
+def clean_query(query):
+    """Words only: quotes, parentheses and the like mean operators to SQLite's
+    full-text search, and a citizen's stray quote must not become a syntax error."""
+    return " ".join(re.findall(r"\w+", query or ""))
+
+
 def search_protocol_ids(index_page, query, limit=1000):
     """Ids of the live protocols below ``index_page`` matching ``query``, best first."""
+    query = clean_query(query)
+    if not query:
+        return []
     results = (
         ProtocolPage.objects.child_of(index_page)
         .live()

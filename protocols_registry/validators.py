@@ -86,6 +86,10 @@ def validate_pdf_upload(uploaded):
     The extension alone proves nothing: the content must start with the PDF header,
     so an HTML page, an SVG or a renamed executable is refused.
     """
+    if getattr(uploaded, "_committed", False):
+        # A file already in storage was checked when it was uploaded; reading it
+        # again on every save of the record would only open it for nothing.
+        return
     limit = get_setting("PROTOCOLS_REGISTRY_MAX_PDF_SIZE")
     size = getattr(uploaded, "size", None) or 0
     if size == 0:

@@ -90,6 +90,63 @@ def refuse_incomplete_protocol(request, page):
     return redirect("wagtailadmin_pages:edit", page.pk)
 
 
+def protected_references(page):
+    """Records elsewhere that keep a page from being deleted (e.g. the transfers made
+    under a protocol). Found generically, so this app names no other app."""
+    from django.db.models.deletion import Collector, ProtectedError
+
+    try:
+        Collector(using="default").collect([page])
+    except ProtectedError as error:
+        return error.protected_objects
+    return set()
+
+
+def _refuse_deletion(request, page, references):
+    kinds = sorted({str(obj._meta.verbose_name_plural) for obj in references})
+    messages.error(
+        request,
+        _(
+            "“%(title)s” cannot be deleted: %(count)s record(s) refer to it "
+            "(%(kinds)s). Unpublish it instead; the records keep their history."
+        )
+        % {"title": page.title, "count": len(references), "kinds": ", ".join(kinds)},
+    )
+
+
+@hooks.register("before_delete_page")
+def refuse_deleting_referenced_pages(request, page):
+    if request.method != "POST":
+        return None
+    references = protected_references(page.specific)
+    if not references:
+        return None
+    _refuse_deletion(request, page, references)
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+def _safe_next(request):
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}
+    ):
+        next_url = reverse("wagtailadmin_explore_root")
+    return next_url
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_delete_of_referenced_pages(
+    request, action_type, objects, action_class_instance
+):
+    if action_type != "delete":
+        return None
+    blocked = [(page, protected_references(page.specific)) for page in objects]
+    blocked = [(page, references) for page, references in blocked if references]
+    for page, references in blocked:
+        _refuse_deletion(request, page, references)
+    return redirect(_safe_next(request)) if blocked else None
+
+
 @hooks.register("before_bulk_action")
 def refuse_bulk_publish_of_incomplete_protocols(
     request, action_type, objects, action_class_instance
@@ -110,9 +167,19 @@ def refuse_bulk_publish_of_incomplete_protocols(
         return None
     for page, problems in refused:
         messages.error(request, _refusal_message(page, problems))
-    next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}
+    return redirect(_safe_next(request))
+
+
+@hooks.register("before_serve_page")
+def read_only_pages(page, request, serve_args, serve_kwargs):
+    """The public pages of this app are read-only: anything but GET and HEAD is
+    refused, so no request can smuggle a write through a public URL."""
+    from django.http import HttpResponseNotAllowed
+
+    from protocols_registry.models import ProcessingRegisterPage, ProtocolIndexPage
+
+    if request.method not in ("GET", "HEAD") and isinstance(
+        page, (ProtocolPage, ProtocolIndexPage, ProcessingRegisterPage)
     ):
-        next_url = reverse("wagtailadmin_explore_root")
-    return redirect(next_url)
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return None

@@ -3,22 +3,57 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from protocols_registry import roles
 
+PASSWORD = "correct horse battery staple"  # noqa: S105
 
-def make_user(username, group_name=None, superuser=False):
+
+def make_user(username, group_name=None, superuser=False, second_factor=True):
+    """A user in ``group_name``; privileged users get a TOTP authenticator (its
+    secret is on ``user.totp_secret``) unless ``second_factor`` is False."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
     User = get_user_model()
     user = User.objects.create_user(
         username=username,
         email=f"{username}@example.invalid",
-        password="correct horse battery staple",  # noqa: S106
+        password=PASSWORD,
         is_staff=superuser,
         is_superuser=superuser,
     )
     if group_name:
         user.groups.add(Group.objects.get(name=group_name))
+    user.totp_secret = None
+    if second_factor and (group_name or superuser):
+        user.totp_secret = generate_totp_secret()
+        TOTP.activate(user, user.totp_secret)
     return user
+
+
+class SecondFactorClient(Client):
+    """A test client whose force_login() stands for a full login: password and
+    second factor, as recorded by django-allauth."""
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        import time
+
+        from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+
+        session = self.session
+        session["account_authentication_methods_user"] = str(user.pk)
+        session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+            {"method": "password", "at": time.time(), "username": user.get_username()},
+            {"method": "mfa", "at": time.time(), "type": "totp"},
+        ]
+        session.save()
+
+
+@pytest.fixture
+def client():
+    return SecondFactorClient()
 
 
 @pytest.fixture

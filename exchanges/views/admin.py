@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from exchanges import audit, services, worklist
 from exchanges.certificates import render_certificate
@@ -29,6 +29,7 @@ from exchanges.forms import (
     UploadLinkForm,
 )
 from exchanges.models import AuditEvent, AuditVerification, DeletionEvidence, Transfer
+from exchanges.roles import may_open_personal_data
 from exchanges.uploads import install_encrypting_handler
 
 
@@ -45,6 +46,7 @@ def _transfer(pk):
 
 
 @never_cache
+@require_safe
 def transfer_list(request):
     _require(request, "view_transfer")
     form = TransferFilterForm(request.GET or None)
@@ -116,6 +118,7 @@ def transfer_create(request):
 
 
 @never_cache
+@require_safe
 def transfer_detail(request, pk):
     _require(request, "view_transfer")
     transfer = _transfer(pk)
@@ -133,7 +136,7 @@ def transfer_detail(request, pk):
             "links": transfer.upload_links.all(),
             "link_form": UploadLinkForm(),
             "delete_form": DeleteTransferForm(),
-            "can_open": request.user.has_perm("exchanges.download_payload"),
+            "can_open": may_open_personal_data(request.user),
             "progress": worklist.progress(transfer),
             "can_change": request.user.has_perm("exchanges.change_transfer"),
         },
@@ -206,10 +209,11 @@ def _payload_upload(request, transfer, handler):
 
 
 @never_cache
+@require_safe
 def payload_download(request, pk):
     transfer = _transfer(pk)
     payload = getattr(transfer, "payload", None)
-    if not request.user.has_perm("exchanges.download_payload"):
+    if not may_open_personal_data(request.user):
         services.record_refused_access(
             request,
             obj=payload or transfer,
@@ -261,6 +265,7 @@ def transfer_delete(request, pk):
 
 
 @never_cache
+@require_safe
 def evidence_list(request):
     _require(request, "view_deletionevidence")
     evidence = DeletionEvidence.objects.select_related("transfer", "transfer__protocol")
@@ -273,6 +278,7 @@ def evidence_list(request):
 
 
 @never_cache
+@require_safe
 def certificate_download(request, evidence_id):
     _require(request, "view_deletionevidence")
     evidence = get_object_or_404(

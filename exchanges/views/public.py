@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_safe
 
 from exchanges import filetypes, services, signing
 from exchanges.conf import get_setting
@@ -75,6 +76,7 @@ def _receive(request, link, handler, context):
     )
 
 
+@require_safe
 def public_key(request):
     response = HttpResponse(
         signing.public_key_pem(), content_type="application/x-pem-file"

@@ -15,15 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from exchanges import services, worklist
 from exchanges.crypto import DecryptionError
 from exchanges.list_import import ListFileError
+from exchanges.roles import may_open_personal_data
 from exchanges.views.admin import _require, _transfer
 
 
 def _require_officer(request, transfer):
-    if not request.user.has_perm("exchanges.download_payload"):
+    if not may_open_personal_data(request.user):
         services.record_refused_access(
             request, obj=transfer, transfer=transfer, action="worklist.refused"
         )
@@ -218,6 +220,7 @@ def _handle(request, transfer, all_entries):
 
 
 @never_cache
+@require_safe
 def worklist_export(request, pk):
     """The auditor's export: pseudonyms, deadlines and outcomes only."""
     _require(request, "view_transfer")

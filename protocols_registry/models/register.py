@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-from wagtail.blocks import CharBlock, StructBlock, TextBlock
+from wagtail.blocks import CharBlock, StreamBlock, StructBlock, TextBlock
 from wagtail.fields import StreamField
 from wagtail.search import index
 
@@ -108,6 +108,24 @@ class RetentionRuleBlock(StructBlock):
     class Meta:
         icon = "time"
         label = _("retention rule")
+
+
+class RetentionRulesBlock(StreamBlock):
+    """The retention rules of an activity.
+
+    Wagtail reads a stream from the form by its "-count" field and fails with a server
+    error when a request leaves it out; a malformed request is treated as an empty
+    stream instead, so the form reports it like any other input.
+    """
+
+    rule = RetentionRuleBlock()
+
+    def value_from_datadict(self, data, files, prefix):
+        try:
+            int(data[f"{prefix}-count"])
+        except (KeyError, TypeError, ValueError):
+            return self.to_python([])
+        return super().value_from_datadict(data, files, prefix)
 
 
 ACTIVITY_M2M_FIELDS = [
@@ -360,7 +378,7 @@ class ProcessingActivity(index.Indexed, models.Model):
     transfer_safeguard_details = models.TextField(_("safeguard (details)"), blank=True)
     # (f) retention
     retention_rules = StreamField(
-        [("rule", RetentionRuleBlock())],
+        RetentionRulesBlock(),
         verbose_name=_("retention per category of data"),
         blank=True,
         default=list,

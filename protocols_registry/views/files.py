@@ -1,8 +1,10 @@
 from django.http import Http404
+from django.views.decorators.http import require_safe
 
 from protocols_registry.files import find_owner, serve_file, user_may_read
 
 
+@require_safe
 def stored_file(request, name):
     """Serve an uploaded file after checking who may read it.
 

@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from wagtail.models import Site
 
 from protocols_registry import opendata
@@ -132,6 +133,7 @@ def protocol_export_csv(request, index_page):
     return response
 
 
+@require_safe
 def protocol_export(request, index_path, fmt):
     """/<list>/export.csv and /<list>/export.json for a public ProtocolIndexPage."""
     from protocols_registry.models import ProtocolIndexPage

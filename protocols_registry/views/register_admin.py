@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from protocols_registry import register_export
 from protocols_registry.conf import get_setting
@@ -17,6 +18,7 @@ CONTENT_TYPES = {
 }
 
 
+@require_safe
 def register_export_view(request, fmt):
     if fmt not in CONTENT_TYPES:
         raise Http404

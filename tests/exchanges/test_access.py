@@ -25,7 +25,7 @@ def test_nothing_is_reachable_without_login(client, payload):
     for name, url in urls(payload.transfer).items():
         response = client.get(url)
         assert response.status_code == 302, name
-        assert response["Location"].startswith("/admin/login/"), name
+        assert response["Location"].startswith("/accounts/login/"), name
 
 
 @pytest.mark.parametrize("role", ["editor_user", "dpo_user", "secretary_user"])

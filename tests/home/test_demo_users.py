@@ -1,10 +1,17 @@
 import stat
 
 import pytest
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import authenticate as django_authenticate
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def authenticate(**credentials):
+    # django-axes needs the request to throttle per address.
+    return django_authenticate(RequestFactory().post("/accounts/login/"), **credentials)
 
 
 @pytest.fixture

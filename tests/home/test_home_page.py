@@ -37,6 +37,10 @@ def test_unknown_page_answers_404_with_the_site_template(client):
     assert "Pagina niet gevonden" in response.content.decode()
 
 
-def test_admin_login_page_is_served(client):
-    response = client.get("/admin/login/")
-    assert response.status_code == 200
+def test_the_admin_login_goes_through_the_second_factor_login(client):
+    response = client.get("/admin/login/?next=/admin/pages/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/admin/pages/"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert '<html lang="nl">' in page.content.decode()

@@ -261,7 +261,7 @@ def test_board_secretary_and_citizens_cannot_export(client, secretary_user):
     url = reverse("protocols_registry_admin:register_export", args=["csv"])
     response = client.get(url)
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"].startswith("/accounts/login/")
     client.force_login(secretary_user)
     response = client.get(url)
     assert response.status_code == 302  # Wagtail sends users without the right away
