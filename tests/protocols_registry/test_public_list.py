@@ -210,7 +210,7 @@ def test_terminated_protocol(catalogue):
     assert page.status_on(datetime.date(2025, 12, 1)) == ProtocolStatus.TERMINATED
 
 
-@pytest.mark.parametrize("query", ['"', "Centraal\"", "(OR", "*", "NEAR(", "a:b"])
+@pytest.mark.parametrize("query", ['"', 'Centraal"', "(OR", "*", "NEAR(", "a:b"])
 def test_search_operators_are_plain_text(client, catalogue, query):
     response = client.get("/protocollen/", {"q": query})
     assert response.status_code == 200

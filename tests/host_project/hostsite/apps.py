@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HostSiteConfig(AppConfig):
+    name = "hostsite"
+    default_auto_field = "django.db.models.BigAutoField"
