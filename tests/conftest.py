@@ -1,11 +1,17 @@
 """Fixtures shared by every test folder: users in each role, a logged-in client."""
 
+import hypothesis
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
 
 from protocols_registry import roles
+
+# Property-based tests explore the same examples on every run: a CI run must be
+# repeatable. Raise max_examples locally to search harder.
+hypothesis.settings.register_profile("repeatable", derandomize=True, deadline=None)
+hypothesis.settings.load_profile("repeatable")
 
 PASSWORD = "correct horse battery staple"  # noqa: S105
 
