@@ -33,7 +33,8 @@ def test_round_trip_at_every_chunk_boundary(size):
     data = os.urandom(size)
     payload_id = uuid.uuid4()
     ciphertext, encryptor = encrypt(data, payload_id)
-    assert data not in ciphertext or size == 0
+    if size >= 16:  # a shorter string turns up in random bytes by chance
+        assert data not in ciphertext
     assert decrypt(ciphertext, encryptor.data_key, payload_id) == data
     assert encryptor.size == size
     import hashlib
