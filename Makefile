@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test lint install install-test messages retention clean
+.PHONY: run test lint bench install install-test messages retention clean
 
 run: $(VENV)/.installed-runtime
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
@@ -19,6 +19,10 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The performance benchmark (not part of the tests): `make bench BENCH_ARGS=--quick`.
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 install: $(VENV)/.installed-runtime
 install-test: $(VENV)/.installed-test
@@ -38,7 +42,7 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt | $(VENV)/bin/py
 # Regenerate the Dutch catalogue after changing user-facing strings (needs GNU gettext);
 # the compiled .mo files are committed so a fresh machine needs no gettext.
 messages: $(VENV)/.installed-test
-	$(DEV_ENV) $(BIN)/python manage.py makemessages --locale nl --no-obsolete --ignore '.venv/*' --ignore 'tests/*'
+	$(DEV_ENV) $(BIN)/python manage.py makemessages --locale nl --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'build/*' --ignore 'bench/*'
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --locale nl --ignore '.venv/*'
 
 clean:

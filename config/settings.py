@@ -47,6 +47,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "security",
+    "operations",
     "home",
     "protocols_registry",
     "exchanges",
@@ -96,6 +97,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Cached public pages, answered before Wagtail's routing (inside every other
+    # middleware, so their headers still apply).
+    "protocols_registry.public_cache.PublicPageCacheMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -255,8 +259,39 @@ STATICFILES_FINDERS = [
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 
+# Several app servers share files through S3-compatible object storage: set
+# S3_BUCKET (and S3_ENDPOINT_URL for a store other than AWS). Signed decisions,
+# advices and the encrypted payloads then live in that bucket; the payloads are
+# encrypted before they leave the app server, so the store never sees plaintext.
+S3_BUCKET = env_str("S3_BUCKET")
+if S3_BUCKET:
+    _DEFAULT_STORAGE = {
+        "BACKEND": "operations.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            # Credentials from S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY, or else
+            # boto3's own chain (instance role, AWS_* variables, ~/.aws).
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("S3_PREFIX", ""),
+            # Private objects, never overwritten; downloads go through the views.
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "object_parameters": (
+                {"ServerSideEncryption": env_str("S3_SERVER_SIDE_ENCRYPTION")}
+                if env_str("S3_SERVER_SIDE_ENCRYPTION")
+                else {}
+            ),
+        },
+    }
+else:
+    _DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -268,6 +303,30 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# --- Cache and sessions -------------------------------------------------------------
+# With REDIS_URL every app server shares one cache: the public-page cache, login
+# throttles and used one-time codes. Sessions are kept in the database and read
+# through that cache, so a Redis restart logs nobody out. Without Redis each process
+# has its own memory cache (fine for one process, as with `make run`).
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "protocolregister"),
+            "TIMEOUT": 300,
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "protocol-registry",
+        }
+    }
 
 # --- Wagtail --------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Protocolregister")
@@ -296,6 +355,8 @@ LANGUAGE_COOKIE_HTTPONLY = True
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Load balancers probe app servers over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
@@ -334,6 +395,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "protocolregister@localhost")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Operators who get alerts (a broken audit chain): "name@example.org,other@example.org".
+ADMINS = [(address, address) for address in env_list("DJANGO_ADMINS")]
 
 # --- Content Security Policy (django-csp) ----------------------------------------------
 # Strict on the public site, the login pages and the upload page: scripts and styles

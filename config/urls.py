@@ -5,7 +5,11 @@ from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
+from operations.health import healthz
+
 urlpatterns = [
+    # For the load balancer and monitoring: ok / not ok, nothing more for strangers.
+    path("healthz", healthz, name="healthz"),
     # Wagtail's own login and password reset know no second factor: every login
     # path goes through django-allauth instead.
     path(

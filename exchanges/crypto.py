@@ -182,7 +182,12 @@ class StreamEncryptor:
         self._prefix = os.urandom(7)
         self.header = HEADER.pack(MAGIC, self.chunk_size, self._prefix)
         self._aad = chunk_aad(self.header, payload_id, binding)
-        self._buffer = bytearray()
+        # One chunk-sized buffer for the whole file, filled in place and sealed
+        # through a memoryview: no new megabyte per chunk, no copy before the
+        # cipher (growing and trimming a bytearray cost more than AES-GCM itself).
+        self._buffer = bytearray(self.chunk_size)
+        self._view = memoryview(self._buffer)
+        self._filled = 0
         self._counter = 0
         self.plain_hash = hashlib.sha256()
         self.cipher_hash = hashlib.sha256()
@@ -197,21 +202,27 @@ class StreamEncryptor:
 
     def _seal(self, chunk, last):
         nonce = _nonce(self._prefix, self._counter, last)
-        self._write(self._aead.encrypt(nonce, bytes(chunk), self._aad))
+        self._write(self._aead.encrypt(nonce, chunk, self._aad))
         self._counter += 1
 
     def update(self, data):
         self.plain_hash.update(data)
         self.size += len(data)
-        self._buffer += data
-        # Keep at least one byte back: the last chunk must be sealed as last.
-        while len(self._buffer) > self.chunk_size:
-            self._seal(self._buffer[: self.chunk_size], last=False)
-            del self._buffer[: self.chunk_size]
+        data = memoryview(data)
+        while data:
+            if self._filled == self.chunk_size:
+                # Sealed only once more data arrives: the last chunk must be
+                # sealed as last.
+                self._seal(self._view, last=False)
+                self._filled = 0
+            taken = min(len(data), self.chunk_size - self._filled)
+            self._view[self._filled : self._filled + taken] = data[:taken]
+            self._filled += taken
+            data = data[taken:]
 
     def finish(self):
-        self._seal(self._buffer, last=True)
-        self._buffer = bytearray()
+        self._seal(self._view[: self._filled], last=True)
+        self._filled = 0
         return self
 
 

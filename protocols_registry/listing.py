@@ -54,36 +54,31 @@ class ProtocolFilterForm(forms.Form):
             .values_list("enterprise_number", "name")
         )
         self.fields["party"].choices = [("", _("all"))] + list(parties)
-        years = sorted(
-            {d.year for d in protocols.values_list("approval_date", flat=True) if d},
-            reverse=True,
-        )
-        self.fields["year"].choices = [("", _("all"))] + [(str(y), y) for y in years]
+        years = protocols.dates("approval_date", "year", order="DESC")
+        self.fields["year"].choices = [("", _("all"))] + [
+            (str(d.year), d.year) for d in years
+        ]
         sorts = [(key, label) for key, (label, _order) in SORTS.items()]
         if (data or {}).get("q"):
             sorts = [(RELEVANCE, _("relevance"))] + sorts
         self.fields["sort"].choices = sorts
 
 
-def public_protocols(index_page):
+def public_protocols(index_page, base=None):
     """Live, public protocols of one list, with everything a row shows prefetched."""
-    return (
-        ProtocolPage.objects.child_of(index_page)
-        .live()
-        .public()
-        .with_status()
-        .prefetch_related(
-            Prefetch(
-                "parties",
-                queryset=ProtocolParty.objects.select_related("organisation"),
+    if base is None:
+        base = ProtocolPage.objects.child_of(index_page).live().public()
+    return base.with_status().prefetch_related(
+        Prefetch(
+            "parties",
+            queryset=ProtocolParty.objects.select_related("organisation"),
+        ),
+        Prefetch(
+            "decision_links",
+            queryset=ProtocolDecision.objects.select_related(
+                "decision", "decision__organisation"
             ),
-            Prefetch(
-                "decision_links",
-                queryset=ProtocolDecision.objects.select_related(
-                    "decision", "decision__organisation"
-                ),
-            ),
-        )
+        ),
     )
 
 
@@ -93,10 +88,10 @@ def filter_protocols(index_page, params):
     Returns ``(form, queryset)``. Invalid values are ignored, not fatal: a citizen
     with a stale bookmark still gets a list, and the form shows what applies.
     """
-    protocols = public_protocols(index_page)
-    form = ProtocolFilterForm(
-        params, ProtocolPage.objects.child_of(index_page).live().public()
-    )
+    # .public() reads the view restrictions: once, for the form and the list.
+    base = ProtocolPage.objects.child_of(index_page).live().public()
+    protocols = public_protocols(index_page, base)
+    form = ProtocolFilterForm(params, base)
     form.is_valid()
     data = form.cleaned_data
     if data.get("party"):

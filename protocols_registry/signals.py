@@ -1,7 +1,11 @@
-"""Keep derived fields right when the records they derive from change."""
+"""Keep derived fields and the public-page cache right when records change."""
 
-from django.db.models.signals import post_delete, post_save
+from django.apps import apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from protocols_registry import public_cache
 from protocols_registry.models import (
     ApprovalDecision,
     ProtocolDecision,
@@ -31,7 +35,36 @@ def give_editors_the_new_list(sender, instance, created, raw=False, **kwargs):
         grant_editor_page_permissions(instance)
 
 
+def connect_cache_invalidation():
+    """One rule: any write to this app's records, or any page published, unpublished
+    or moved, starts a new public-page generation. Listing what each page shows
+    instead would be one more thing to forget when a template changes."""
+    for model in apps.get_app_config("protocols_registry").get_models():
+        uid = f"pr_public_cache_{model._meta.label_lower}"
+        post_save.connect(public_cache.invalidate, sender=model, dispatch_uid=uid)
+        post_delete.connect(public_cache.invalidate, sender=model, dispatch_uid=uid)
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                public_cache.invalidate,
+                sender=field.remote_field.through,
+                dispatch_uid=f"{uid}_{field.name}",
+            )
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(public_cache.invalidate, dispatch_uid="pr_public_cache_pages")
+    post_delete.connect(
+        public_cache.invalidate, sender=Page, dispatch_uid="pr_public_cache_page_del"
+    )
+    # A new view restriction changes what the menu may link to.
+    for signal in (post_save, post_delete):
+        signal.connect(
+            public_cache.invalidate,
+            sender=PageViewRestriction,
+            dispatch_uid="pr_public_cache_restrictions",
+        )
+
+
 def connect():
+    connect_cache_invalidation()
     post_save.connect(
         give_editors_the_new_list,
         sender=ProtocolIndexPage,

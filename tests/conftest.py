@@ -92,6 +92,15 @@ def admin_user(db):
     return make_user("admin-test", superuser=True)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a page cached by an earlier test may
+    show data that test rolled back."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def installation_keys():
     """The master key file and signing key of the test installation (under the

@@ -19,3 +19,33 @@ def streamed_bytes(response):
     body = b"".join(response.streaming_content)
     close_file(response)
     return body
+
+
+def ensure_site():
+    """Put back what the migrations created (root page, home page, default site):
+    a transactional test before this one flushed the database."""
+    from wagtail.models import Locale, Page, Site
+
+    from home.models import HomePage
+
+    if HomePage.objects.exists():
+        return
+    locale, _ = Locale.objects.get_or_create(language_code="nl-be")
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root", locale=locale)
+    )
+    home = HomePage(
+        title="Welkom",
+        slug="home",
+        organisation_name="OCMW Gent",
+        intro="<p>Protocollen volgens het decreet van 18 juli 2008.</p>",
+        locale=locale,
+    )
+    root.add_child(instance=home)
+    Site.objects.all().delete()
+    Site.objects.create(
+        hostname="localhost",
+        root_page=home,
+        is_default_site=True,
+        site_name="Protocolregister OCMW Gent",
+    )

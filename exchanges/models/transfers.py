@@ -2,15 +2,17 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.search import index
 
 
-class Transfer(index.Indexed, models.Model):
+class Transfer(models.Model):
     """One communication of personal data under a protocol, as it happened.
 
     Recorded through exchanges.services.record_transfer(), which refuses a transfer
     the protocol does not allow. The record itself holds no personal data: the file
     lives encrypted in its Payload and disappears on deletion, the record stays.
+
+    Deliberately not in Wagtail's search index: nothing searches it (officers filter
+    the list), and indexing would rewrite the index on every status change.
     """
 
     class Channel(models.TextChoices):
@@ -98,12 +100,6 @@ class Transfer(index.Indexed, models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
-
-    search_fields = [
-        index.SearchField("reference"),
-        index.FilterField("status"),
-        index.FilterField("protocol"),
-    ]
 
     class Meta:
         ordering = ["-sent_at", "-pk"]

@@ -1,8 +1,11 @@
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Site
+
+from protocols_registry import public_cache
 
 register = template.Library()
 
@@ -14,13 +17,20 @@ def main_menu(context):
     site = Site.find_for_request(request) if request else None
     if site is None:
         return []
-    return list(
-        site.root_page.get_children()
-        .live()
-        .public()
-        .in_menu()
-        .only("id", "title", "url_path", "path", "depth")
-    )
+    # Every page publication, move or deletion starts a new public-page generation,
+    # so the menu is cached with the pages it links to.
+    key = f"site:main_menu:{site.pk}:{public_cache.current_generation()}"
+    pages = cache.get(key)
+    if pages is None:
+        pages = list(
+            site.root_page.get_children()
+            .live()
+            .public()
+            .in_menu()
+            .only("id", "title", "url_path", "path", "depth")
+        )
+        cache.set(key, pages, 3600)
+    return pages
 
 
 @register.simple_tag(takes_context=True)

@@ -21,6 +21,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from protocols_registry.fields import DecisionReferenceField
+from protocols_registry.public_cache import PublicCacheMixin
 from protocols_registry.validators import slug_for_reference
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
@@ -66,7 +67,7 @@ class ProtocolPageQuerySet(PageQuerySet):
 ProtocolPageManager = PageManager.from_queryset(ProtocolPageQuerySet)
 
 
-class ProtocolIndexPage(RoutablePageMixin, Page):
+class ProtocolIndexPage(PublicCacheMixin, RoutablePageMixin, Page):
     """The public list of protocols (/protocollen/), its feed and open-data exports.
 
     Routes: the list itself and ``feed/`` (Atom). The exports ``export.csv`` and
@@ -90,6 +91,16 @@ class ProtocolIndexPage(RoutablePageMixin, Page):
         """The live, public protocols below this list."""
         return ProtocolPage.objects.child_of(self).live().public().with_status()
 
+    def route(self, request, path_components):
+        # A protocol below this list is found with its own fields in one query;
+        # Wagtail's generic routing takes two (the page, then its specific type).
+        if path_components:
+            child = ProtocolPage.objects.child_of(self).filter(slug=path_components[0])
+            child = child.first()
+            if child is not None:
+                return child.route(request, path_components[1:])
+        return super().route(request, path_components)
+
     @path("")
     def list_view(self, request):
         from protocols_registry.views.public import protocol_list
@@ -103,7 +114,7 @@ class ProtocolIndexPage(RoutablePageMixin, Page):
         return protocol_feed(request, self)
 
 
-class ProtocolPage(RoutablePageMixin, Page):
+class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
     """A data-sharing protocol as published under article 10, section by section.
 
     The structure follows the Flemish template the seed protocol 2024_VB_00591 uses.
@@ -410,7 +421,7 @@ class ProtocolPage(RoutablePageMixin, Page):
     def approving_decisions(self):
         return [
             link.decision
-            for link in self.decision_links.all()
+            for link in self.decision_links.select_related("decision__organisation")
             if link.decision_id and link.decision.approves
         ]
 

@@ -5,9 +5,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from protocols_registry.models.protocols import RICH_TEXT_FEATURES
+from protocols_registry.public_cache import PublicCacheMixin
 
 
-class ProcessingRegisterPage(RoutablePageMixin, Page):
+class ProcessingRegisterPage(PublicCacheMixin, RoutablePageMixin, Page):
     """The public part of the register of processing activities (/verwerkingsregister/).
 
     Lists only activities marked public and not in draft; a detail page per activity

@@ -52,6 +52,7 @@ def protocol_detail(request, page):
     context.update(
         {
             "parties": list(page.parties.select_related("organisation")),
+            "signatories": list(page.signatories.select_related("organisation")),
             "decisions": page.approving_decisions(),
             "advices": list(
                 page.advices.select_related("organisation").order_by(

@@ -7,6 +7,8 @@ import tracemalloc
 import uuid
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from exchanges import crypto
 
@@ -41,6 +43,30 @@ def test_round_trip_at_every_chunk_boundary(size):
 
     assert encryptor.plain_hash.hexdigest() == hashlib.sha256(data).hexdigest()
     assert encryptor.cipher_hash.hexdigest() == hashlib.sha256(ciphertext).hexdigest()
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(
+    size=st.integers(min_value=0, max_value=5000),
+    pieces=st.lists(st.integers(min_value=0, max_value=3000), min_size=1, max_size=8),
+)
+def test_round_trip_whatever_pieces_the_upload_arrives_in(size, pieces):
+    """Django hands the upload over in pieces of any size, empty ones included."""
+    data = os.urandom(size)
+    payload_id = uuid.uuid4()
+    sink = io.BytesIO()
+    encryptor = crypto.StreamEncryptor(sink, payload_id, BINDING, chunk_size=1024)
+    start, turn = 0, 0
+    while start < size:
+        piece = pieces[turn % len(pieces)]
+        encryptor.update(data[start : start + piece])
+        start, turn = start + piece, turn + 1
+        if turn > 10_000:  # only zero-sized pieces: hand over the rest
+            encryptor.update(data[start:])
+            break
+    encryptor.finish()
+    assert decrypt(sink.getvalue(), encryptor.data_key, payload_id) == data
+    assert encryptor.size == size
 
 
 def test_every_data_key_is_fresh_and_256_bits():

@@ -71,9 +71,9 @@ def test_a_deleted_payload_can_no_longer_be_read(payload):
 @pytest.mark.parametrize(
     "failing_step",
     [
-        "exchanges.services._shred_payload",
-        "exchanges.services.write_evidence",
-        "exchanges.audit.record",
+        "exchanges.services._shred_payloads",
+        "exchanges.services.build_evidence",
+        "exchanges.audit.record_many",
     ],
 )
 def test_a_run_interrupted_anywhere_finishes_on_rerun_with_one_evidence(
@@ -223,3 +223,27 @@ def test_master_key_rotation_rewraps_every_data_key(payload, settings, tmp_path)
         assert Payload.objects.get(pk=payload.pk).wrapped_key != backup
     finally:
         key_file.write_bytes(backup)
+
+
+def test_a_run_over_several_batches_writes_one_evidence_and_event_per_transfer(
+    protocol, officer_user, monkeypatch
+):
+    from exchanges import audit
+
+    monkeypatch.setattr(services, "RETENTION_BATCH", 2)
+    transfers = [make_transfer(protocol, officer_user) for _ in range(5)]
+    for transfer in transfers[:3]:  # two without a file
+        attach_payload(transfer, officer_user)
+    assert "5 deletion(s)" in run("--today", AFTER)
+    evidence = DeletionEvidence.objects.order_by("transfer_id")
+    assert [e.transfer_id for e in evidence] == [t.pk for t in transfers]
+    assert [e.record_count for e in evidence] == [1, 1, 1, 0, 0]
+    assert all(e.verified for e in evidence)
+    for item in evidence:
+        signing.verify(item.evidence_json.encode(), item.signature)
+    events = AuditEvent.objects.filter(action="transfer.data_deleted")
+    assert sorted(events.values_list("transfer_id", flat=True)) == [
+        t.pk for t in transfers
+    ]
+    assert not Payload.objects.filter(deleted_at__isnull=True).exists()
+    assert audit.verify_chain()[0]

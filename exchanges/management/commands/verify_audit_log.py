@@ -1,5 +1,6 @@
 import logging
 
+from django.core.mail import mail_admins
 from django.core.management.base import BaseCommand, CommandError
 
 from exchanges import audit
@@ -22,4 +23,11 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Audit log OK: {result.message}."))
             return
         logger.error("Audit log chain broken: %s", result.message)
+        # The scheduler may not watch exit codes: tell the site's admins directly.
+        mail_admins(
+            "Audit log BROKEN",
+            f"verify_audit_log found: {result.message}.\n"
+            "Follow 'The audit log is broken' in docs/deployment.md.",
+            fail_silently=True,
+        )
         raise CommandError(f"Audit log BROKEN: {result.message}.")

@@ -1,0 +1,224 @@
+"""The anonymous public-page cache, shared by every app server through Django's cache.
+
+Citizens read the same few pages over and over; rendering a protocol takes a dozen
+queries, a cached copy none. Every key carries a *generation*: any change to what a
+public page may show (a protocol, decision, advice, organisation, activity…) starts a
+new generation, so all public pages are rebuilt at once, on every server that shares
+the cache. A generation is a random token rather than a counter, so a cache that
+loses the key can never bring an old generation back to life.
+
+Only anonymous GET/HEAD requests that render a complete 200 response without cookies
+are cached; anything personal (a logged-in editor, a preview, a flash message, a
+form with a CSRF token) bypasses the cache. Every cached response also answers
+conditional GETs (ETag, Last-Modified) with 304.
+"""
+
+import hashlib
+import logging
+import time
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from protocols_registry.conf import get_setting
+
+logger = logging.getLogger(__name__)
+GENERATION_KEY = "protocols_registry:public:generation"
+MAX_QUERY_LENGTH = 512  # longer query strings are not worth a cache entry
+STORED_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "Content-Language",
+    "Link",
+    "X-Robots-Tag",
+)
+
+
+def _new_generation():
+    return f"{uuid.uuid4().hex}:{int(time.time())}"
+
+
+def current_generation():
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = _new_generation()
+        if not cache.add(GENERATION_KEY, generation, timeout=None):
+            generation = cache.get(GENERATION_KEY) or generation
+    return generation
+
+
+def invalidate(**kwargs):
+    """Start a new generation now, and again once the change is committed: a page
+    another server renders from the old data in between is stored under a generation
+    that the second start makes obsolete."""
+    cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+    transaction.on_commit(
+        lambda: cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+    )
+
+
+def _cacheable_request(request):
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if get_setting("PROTOCOLS_REGISTRY_CACHE_SECONDS") <= 0:
+        return False
+    if getattr(request, "is_preview", False):
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    messages = getattr(request, "_messages", None)
+    if messages is not None and len(messages):
+        return False
+    return len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_LENGTH
+
+
+def _cacheable_response(request, response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_USED")
+        and "no-store" not in response.get("Cache-Control", "")
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+def _key(request, generation):
+    identity = "\n".join(
+        [request.get_host(), translation.get_language() or "", request.get_full_path()]
+    )
+    digest = hashlib.sha256(identity.encode()).hexdigest()
+    return f"protocols_registry:page:{generation}:{digest}"
+
+
+def _last_modified(generation):
+    """Nothing a public page shows changed since the generation began, except what
+    follows from the date (a protocol coming into force or expiring)."""
+    started = int(generation.rsplit(":", 1)[1])
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(started, int(midnight.timestamp()))
+
+
+def _lookup(request):
+    """(generation, cached entry or None); (None, None) when the cache is down, so
+    that the request goes on to its view (the health check reports the outage)
+    rather than failing here."""
+    try:
+        generation = current_generation()
+        return generation, cache.get(_key(request, generation))
+    except Exception as error:  # noqa: BLE001 - any cache backend's connection error
+        logger.warning("Public page cache unavailable: %s", type(error).__name__)
+        return None, None
+
+
+def serve_cached(request, serve, *, restricted=False):
+    """``serve()`` renders the page; answer from the cache when we may. A page with
+    a view restriction (login, password, groups) is never stored: the visitor who
+    got through it is no reason to show it to the next one."""
+    if restricted or not _cacheable_request(request):
+        return serve()
+    generation, entry = _lookup(request)
+    if generation is None:
+        return serve()
+    if entry is not None:
+        return _answer(request, entry, generation)
+    response = serve()
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    if not _cacheable_response(request, response):
+        return response
+    entry = {
+        "content": response.content,
+        "headers": [(h, response[h]) for h in STORED_HEADERS if h in response],
+        "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
+    }
+    try:
+        cache.set(
+            _key(request, generation),
+            entry,
+            get_setting("PROTOCOLS_REGISTRY_CACHE_SECONDS"),
+        )
+    except Exception as error:  # noqa: BLE001 - as above
+        logger.warning("Public page cache unavailable: %s", type(error).__name__)
+    return _answer(request, entry, generation, response)
+
+
+def _answer(request, entry, generation, response=None):
+    if response is None:
+        response = HttpResponse(entry["content"])
+        for header, value in entry["headers"]:
+            response[header] = value
+    last_modified = _last_modified(generation)
+    response["ETag"] = entry["etag"]
+    response["Last-Modified"] = http_date(last_modified)
+    # Browsers and proxies may keep a copy but must ask again each time; the
+    # answer is usually a 304 from the cache.
+    patch_cache_control(response, public=True, no_cache=True)
+    return get_conditional_response(
+        request, etag=entry["etag"], last_modified=last_modified, response=response
+    )
+
+
+class PublicPageCacheMiddleware:
+    """Answer a cached public page before URL resolution and Wagtail's routing,
+    which cost more than the rest of a cache hit together.
+
+    Optional: without it the pages are still cached, one step later (in the page's
+    serve()). Put it last in MIDDLEWARE (before django-axes), so that every other
+    middleware still sees the request and adds its headers to the response; the
+    rules of what may be served from the cache are serve_cached()'s, and only pages
+    a PublicCacheMixin page stored are ever found. A hit skips Wagtail's
+    before_serve_page hooks, as a hit in serve() skips the page's own code.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _cacheable_request(request):
+            generation, entry = _lookup(request)
+            if entry is not None:
+                return _answer(request, entry, generation)
+        return self.get_response(request)
+
+
+class PublicCacheMixin:
+    """For Wagtail page models whose public routes may be cached.
+
+    It also finds the page's view restrictions in one query instead of Wagtail's
+    two (ancestors, then restrictions), with the same rule: the restrictions of the
+    page and its ancestors, an alias taking those of its source page.
+    """
+
+    def get_view_restrictions(self):
+        from django.db.models import Q
+        from wagtail.models import PageViewRestriction
+
+        # Once per page instance (one request): Wagtail's serve hook and serve()
+        # below both ask; a queryset, as Wagtail's own callers expect.
+        cached = getattr(self, "_view_restrictions", None)
+        if cached is None:
+            paths = [
+                self.path[:end]
+                for end in range(self.steplen, len(self.path) + 1, self.steplen)
+            ]
+            cached = PageViewRestriction.objects.filter(
+                Q(page__path__in=paths, page__alias_of__isnull=True)
+                | Q(page__aliases__path__in=paths)
+            ).distinct()
+            self._view_restrictions = cached
+        return cached
+
+    def serve(self, request, *args, **kwargs):
+        parent = super()
+        return serve_cached(
+            request,
+            lambda: parent.serve(request, *args, **kwargs),
+            restricted=bool(self.get_view_restrictions()),
+        )

@@ -1,0 +1,82 @@
+"""Reminders for the DPO: register entries whose review or processor agreement is
+due. Run daily or weekly by the scheduler (deploy/); the DPO group gets one e-mail
+that lists what needs attention, with links to the admin."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from protocols_registry import roles
+from protocols_registry.models import ProcessingActivity, Processor
+
+
+def due_items(day=None, days_ahead=30):
+    """(activities, processors) that need the DPO before ``day + days_ahead``."""
+    day = day or timezone.localdate()
+    horizon = day + datetime.timedelta(days=days_ahead)
+    activities = (
+        ProcessingActivity.objects.exclude(status=ProcessingActivity.Status.RETIRED)
+        .filter(Q(next_review__lte=horizon) | Q(next_review__isnull=True))
+        .order_by("next_review", "reference")
+    )
+    processors = Processor.objects.filter(agreement_ends_on__lte=horizon).order_by(
+        "agreement_ends_on", "name"
+    )
+    return list(activities), list(processors)
+
+
+def _admin_link(model, pk):
+    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
+    name = f"wagtailsnippets_protocols_registry_{model._meta.model_name}:edit"
+    return base + reverse(name, args=[pk])
+
+
+def compose(activities, processors, day):
+    lines = []
+    if activities:
+        lines.append(_("Processing activities to review:"))
+        for activity in activities:
+            when = (
+                activity.next_review.strftime("%d/%m/%Y")
+                if activity.next_review
+                else _("no review date")
+            )
+            late = _(" (overdue)") if activity.is_review_overdue(day) else ""
+            lines.append(
+                f"- {activity} · {when}{late}\n  {_admin_link(ProcessingActivity, activity.pk)}"
+            )
+        lines.append("")
+    if processors:
+        lines.append(_("Processor agreements ending:"))
+        for processor in processors:
+            when = processor.agreement_ends_on.strftime("%d/%m/%Y")
+            lines.append(
+                f"- {processor.name} · {when}\n  {_admin_link(Processor, processor.pk)}"
+            )
+    return "\n".join(lines)
+
+
+def send_reminders(day=None, days_ahead=30, dry_run=False):
+    """E-mail the DPO group; returns (activities, processors, recipients)."""
+    day = day or timezone.localdate()
+    activities, processors = due_items(day, days_ahead)
+    recipients = sorted(
+        get_user_model()
+        .objects.filter(groups__name=roles.DPO, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    if (activities or processors) and recipients and not dry_run:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Register of processing activities: %(count)d item(s) due") % {
+                "count": len(activities) + len(processors)
+            }
+            send_mail(subject, compose(activities, processors, day), None, recipients)
+    return activities, processors, recipients

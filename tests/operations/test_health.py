@@ -1,0 +1,50 @@
+"""/healthz: ok or not ok for anyone, the failing part only for administrators."""
+
+import json
+
+import pytest
+
+
+def test_a_healthy_server_says_ok_and_nothing_more(db, client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_an_administrator_sees_each_check(db, client, admin_user):
+    client.force_login(admin_user)
+    body = json.loads(client.get("/healthz").content)
+    assert body == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok", "storage": "ok"},
+    }
+
+
+@pytest.fixture
+def unreachable_cache(settings):
+    # Nothing listens on port 1: every cache call fails at once.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+
+
+def test_an_unreachable_cache_makes_it_not_ok(db, client, unreachable_cache, caplog):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert json.loads(response.content) == {"status": "not ok"}
+    assert [
+        r.getMessage() for r in caplog.records if r.name == "operations.health"
+    ] == ["Health check cache failed: ConnectionError"]
+
+
+def test_the_administrator_learns_which_part_failed(
+    db, client, admin_user, unreachable_cache
+):
+    client.force_login(admin_user)
+    body = json.loads(client.get("/healthz").content)
+    assert body["checks"]["cache"] == "not ok"
+    assert body["checks"]["database"] == "ok"

@@ -1,0 +1,145 @@
+"""The anonymous public-page cache: served without rebuilding, rebuilt after any
+change, never for a logged-in user, and answering conditional GETs."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import build_protocol
+
+
+def _get(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers=headers)
+    return response, len(queries)
+
+
+def test_a_second_anonymous_visit_is_served_from_the_cache(db, client):
+    page = build_protocol(title="Protocol over de cache")
+    first, first_queries = _get(client, page.url)
+    second, second_queries = _get(client, page.url)
+    assert first.status_code == second.status_code == 200
+    assert second.content == first.content
+    assert "Protocol over de cache" in second.content.decode()
+    assert second_queries < first_queries
+    assert second["ETag"] == first["ETag"]
+
+
+def test_a_change_to_anything_the_page_shows_rebuilds_it(db, client):
+    page = build_protocol(title="Protocol met een partij die van naam verandert")
+    party = page.parties.first().organisation
+    assert party.name in client.get(page.url).content.decode()
+    party.name = "Nieuwe naam van de partij"
+    party.save()
+    assert "Nieuwe naam van de partij" in client.get(page.url).content.decode()
+    listing = client.get(page.get_parent().url).content.decode()
+    assert "Protocol met een partij die van naam verandert" in listing
+    page.unpublish()
+    assert client.get(page.url).status_code == 404
+    assert (
+        "Protocol met een partij die van naam verandert"
+        not in client.get(page.get_parent().url).content.decode()
+    )
+
+
+def test_each_filter_is_cached_separately(db, client):
+    first = build_protocol(title="Eerste protocol in de lijst")
+    build_protocol(title="Tweede protocol in de lijst")
+    index_url = first.get_parent().url
+    everything = client.get(index_url).content.decode()
+    searched = client.get(index_url, {"q": "Eerste"}).content.decode()
+    assert "Tweede protocol in de lijst" in everything
+    assert "Tweede protocol in de lijst" not in searched
+
+
+def test_a_logged_in_user_never_gets_the_anonymous_copy(db, client, editor_user):
+    page = build_protocol()
+    anonymous = client.get(page.url)
+    assert anonymous.has_header("ETag")
+    client.force_login(editor_user)
+    personal = client.get(page.url)
+    assert personal.status_code == 200
+    assert not personal.has_header("ETag")
+
+
+def test_conditional_get_answers_304(db, client):
+    page = build_protocol()
+    for url in (page.url, page.url + "pdf/", page.get_parent().url):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        etag, modified = response["ETag"], response["Last-Modified"]
+        assert "no-cache" in response["Cache-Control"]
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+        assert (
+            client.get(url, headers={"If-Modified-Since": modified}).status_code == 304
+        )
+        assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+
+
+def test_the_cache_can_be_switched_off(db, client, settings):
+    settings.PROTOCOLS_REGISTRY_CACHE_SECONDS = 0
+    page = build_protocol()
+    client.get(page.url)  # the site menu is cached on its own
+    _, first_queries = _get(client, page.url)
+    second, second_queries = _get(client, page.url)
+    assert second_queries == first_queries
+    assert not second.has_header("ETag")
+
+
+def test_a_restricted_list_keeps_its_protocols_private(db, client):
+    """View restrictions (looked up in one query by the page models) still apply:
+    to the page itself, to pages below a restricted one, and through an alias."""
+    from wagtail.models import PageViewRestriction
+
+    page = build_protocol(title="Protocol achter een wachtwoord")
+    index = page.get_parent()
+    assert client.get(page.url).status_code == 200
+    PageViewRestriction.objects.create(
+        page=index, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert client.get(page.url).status_code == 302
+    assert client.get(index.url).status_code == 302
+    PageViewRestriction.objects.all().delete()
+    assert client.get(page.url).status_code == 200
+    PageViewRestriction.objects.create(
+        page=page.specific, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    assert client.get(page.url).status_code == 200  # the password form
+    assert "Protocol achter een wachtwoord" not in client.get(page.url).content.decode()
+    assert set(page.specific.get_view_restrictions()) == set(
+        PageViewRestriction.objects.all()
+    )
+
+
+def test_a_page_opened_with_its_password_is_never_cached_for_the_next_visitor(
+    db, client
+):
+    from django.test import Client
+    from django.urls import reverse
+    from wagtail.models import PageViewRestriction
+
+    page = build_protocol(title="Protocol achter een wachtwoord")
+    restriction = PageViewRestriction.objects.create(
+        page=page.specific, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    opened = client.post(
+        reverse(
+            "wagtailcore_authenticate_with_password", args=[restriction.id, page.id]
+        ),
+        {"password": "x", "return_url": page.url},
+        follow=True,
+    )
+    assert "Protocol achter een wachtwoord" in opened.content.decode()
+    assert "Protocol achter een wachtwoord" in client.get(page.url).content.decode()
+    stranger = Client().get(page.url)
+    assert stranger.status_code == 200  # the password form
+    assert "Protocol achter een wachtwoord" not in stranger.content.decode()
+    assert not stranger.has_header("ETag")
+
+
+def test_a_hit_is_answered_before_wagtail_routes_the_request(db, client):
+    page = build_protocol(title="Protocol uit de cache")
+    client.get(page.url)
+    response, queries = _get(client, page.url)
+    assert "Protocol uit de cache" in response.content.decode()
+    assert queries == 0
+    assert response["X-Frame-Options"] == "DENY"  # outer middleware still applies
