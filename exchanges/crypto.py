@@ -19,6 +19,7 @@ import hashlib
 import os
 import secrets
 import struct
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,8 +169,12 @@ def _nonce(prefix, counter, last):
 class StreamEncryptor:
     """Encrypt a file chunk by chunk, writing ciphertext to ``sink`` (a binary file).
 
-    Feed plaintext with ``update()`` in pieces of any size, then ``finish()``. Keeps
-    SHA-256 of the plaintext and of the ciphertext as they pass.
+    Feed plaintext with ``update()`` in pieces of any size, then ``finish()`` (or
+    ``close()`` to give up). Keeps SHA-256 of the plaintext and of the ciphertext,
+    which the evidence needs. Each sealed chunk is hashed on a helper thread while
+    the next one fills and is encrypted: hashlib releases the GIL, so on a second
+    core the hashes cost no time (on one core, none extra). Memory stays at two
+    chunk buffers, filled in place, whatever the file size.
     """
 
     def __init__(self, sink, payload_id, binding, chunk_size=None):
@@ -182,48 +187,77 @@ class StreamEncryptor:
         self._prefix = os.urandom(7)
         self.header = HEADER.pack(MAGIC, self.chunk_size, self._prefix)
         self._aad = chunk_aad(self.header, payload_id, binding)
-        # One chunk-sized buffer for the whole file, filled in place and sealed
-        # through a memoryview: no new megabyte per chunk, no copy before the
-        # cipher (growing and trimming a bytearray cost more than AES-GCM itself).
-        self._buffer = bytearray(self.chunk_size)
-        self._view = memoryview(self._buffer)
+        # Two buffers: one fills while the other's chunk is being hashed. No new
+        # megabyte per chunk and no copy before the cipher (growing and trimming a
+        # bytearray cost more than AES-GCM itself).
+        self._views = [memoryview(bytearray(self.chunk_size)) for _ in range(2)]
+        self._hashing = [None, None]  # the pending hash job of each buffer
+        self._current = 0
         self._filled = 0
         self._counter = 0
+        self._hasher = None  # a one-thread pool, started at the second chunk
         self.plain_hash = hashlib.sha256()
-        self.cipher_hash = hashlib.sha256()
+        self.cipher_hash = hashlib.sha256(self.header)
         self.size = 0
         self.cipher_size = 0
-        self._write(self.header)
+        self.sink.write(self.header)
+        self.cipher_size += len(self.header)
 
-    def _write(self, data):
-        self.sink.write(data)
-        self.cipher_hash.update(data)
-        self.cipher_size += len(data)
+    def _hash(self, plain, sealed):
+        self.plain_hash.update(plain)
+        self.cipher_hash.update(sealed)
 
-    def _seal(self, chunk, last):
+    def _seal(self, last):
+        plain = self._views[self._current][: self._filled]
         nonce = _nonce(self._prefix, self._counter, last)
-        self._write(self._aead.encrypt(nonce, chunk, self._aad))
+        sealed = self._aead.encrypt(nonce, plain, self._aad)
+        self.sink.write(sealed)
+        self.cipher_size += len(sealed)
         self._counter += 1
+        if last and self._hasher is None:  # a file of one chunk: no thread for it
+            self._hash(plain, sealed)
+            return
+        if self._hasher is None:
+            self._hasher = ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="payload-hash"
+            )
+        # One thread, so the hashes see the chunks in order.
+        self._hashing[self._current] = self._hasher.submit(self._hash, plain, sealed)
+        self._current ^= 1
+        self._filled = 0
+        pending = self._hashing[self._current]
+        if pending is not None:  # the buffer we refill next must be hashed first
+            pending.result()
+            self._hashing[self._current] = None
 
     def update(self, data):
-        self.plain_hash.update(data)
         self.size += len(data)
         data = memoryview(data)
         while data:
             if self._filled == self.chunk_size:
                 # Sealed only once more data arrives: the last chunk must be
                 # sealed as last.
-                self._seal(self._view, last=False)
-                self._filled = 0
+                self._seal(last=False)
             taken = min(len(data), self.chunk_size - self._filled)
-            self._view[self._filled : self._filled + taken] = data[:taken]
+            view = self._views[self._current]
+            view[self._filled : self._filled + taken] = data[:taken]
             self._filled += taken
             data = data[taken:]
 
     def finish(self):
-        self._seal(self._view[: self._filled], last=True)
-        self._filled = 0
+        self._seal(last=True)
+        for pending in self._hashing:
+            if pending is not None:
+                pending.result()
+        self._hashing = [None, None]
+        self.close()
         return self
+
+    def close(self):
+        """Stop the helper thread (after finish(), or when the upload is given up)."""
+        if self._hasher is not None:
+            self._hasher.shutdown(wait=True)
+            self._hasher = None
 
 
 def decrypt_chunks(source, data_key, payload_id, binding):

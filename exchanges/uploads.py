@@ -129,6 +129,8 @@ class EncryptingUploadHandler(FileUploadHandler):
         self._discard()
 
     def _discard(self):
+        if self._encryptor is not None:
+            self._encryptor.close()
         if self._ciphertext is not None:
             self._ciphertext.close()
             self._ciphertext = None

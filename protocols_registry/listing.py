@@ -17,6 +17,7 @@ from protocols_registry.models import (
     ProtocolParty,
     ProtocolStatus,
 )
+from protocols_registry.public_cache import any_view_restrictions, remembered
 
 PUBLIC_STATUSES = [
     (value, label) for value, label in ProtocolStatus.choices if value != "draft"
@@ -45,18 +46,12 @@ class ProtocolFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(label=_("Sort by"), required=False)
 
-    def __init__(self, data, protocols, **kwargs):
+    def __init__(self, data, index_page, protocols, **kwargs):
         super().__init__(data, **kwargs)
-        parties = (
-            Organisation.objects.filter(protocol_parties__page__in=protocols)
-            .distinct()
-            .order_by("name")
-            .values_list("enterprise_number", "name")
-        )
-        self.fields["party"].choices = [("", _("all"))] + list(parties)
-        years = protocols.dates("approval_date", "year", order="DESC")
+        parties, years = list_facets(index_page, protocols)
+        self.fields["party"].choices = [("", _("all"))] + parties
         self.fields["year"].choices = [("", _("all"))] + [
-            (str(d.year), d.year) for d in years
+            (str(year), year) for year in years
         ]
         sorts = [(key, label) for key, (label, _order) in SORTS.items()]
         if (data or {}).get("q"):
@@ -64,10 +59,35 @@ class ProtocolFilterForm(forms.Form):
         self.fields["sort"].choices = sorts
 
 
+def visible(queryset):
+    """Live pages that no view restriction hides. Wagtail's .public() costs a
+    query; it is spared while the site has no restriction at all."""
+    queryset = queryset.live()
+    return queryset.public() if any_view_restrictions() else queryset
+
+
+def list_facets(index_page, protocols):
+    """The parties and approval years a list can be filtered on. The same for every
+    visitor until a protocol changes, so computed once per cache generation rather
+    than with two DISTINCT queries over every protocol on each request."""
+
+    def compute():
+        parties = (
+            Organisation.objects.filter(protocol_parties__page__in=protocols)
+            .distinct()
+            .order_by("name")
+            .values_list("enterprise_number", "name")
+        )
+        years = protocols.dates("approval_date", "year", order="DESC")
+        return [tuple(party) for party in parties], [day.year for day in years]
+
+    return remembered(f"facets:{index_page.pk}", compute)
+
+
 def public_protocols(index_page, base=None):
     """Live, public protocols of one list, with everything a row shows prefetched."""
     if base is None:
-        base = ProtocolPage.objects.child_of(index_page).live().public()
+        base = visible(ProtocolPage.objects.child_of(index_page))
     return base.with_status().prefetch_related(
         Prefetch(
             "parties",
@@ -88,10 +108,10 @@ def filter_protocols(index_page, params):
     Returns ``(form, queryset)``. Invalid values are ignored, not fatal: a citizen
     with a stale bookmark still gets a list, and the form shows what applies.
     """
-    # .public() reads the view restrictions: once, for the form and the list.
-    base = ProtocolPage.objects.child_of(index_page).live().public()
+    # The view restrictions are read once, for the form and the list.
+    base = visible(ProtocolPage.objects.child_of(index_page))
     protocols = public_protocols(index_page, base)
-    form = ProtocolFilterForm(params, base)
+    form = ProtocolFilterForm(params, index_page, base)
     form.is_valid()
     data = form.cleaned_data
     if data.get("party"):
@@ -133,10 +153,10 @@ def search_protocol_ids(index_page, query, limit=1000):
     query = clean_query(query)
     if not query:
         return []
+    # Only the ids: the list loads its page of rows itself.
     results = (
-        ProtocolPage.objects.child_of(index_page)
-        .live()
-        .public()
+        visible(ProtocolPage.objects.child_of(index_page))
+        .only("pk")
         .search(query, operator="and")
     )
     return [page.pk for page in results[:limit]]

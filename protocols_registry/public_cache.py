@@ -165,6 +165,30 @@ def _answer(request, entry, generation, response=None):
     )
 
 
+def remembered(name, compute, timeout=24 * 3600):
+    """A value derived from what the public pages show (the party and year choices
+    of a list, whether any page is restricted), computed once per generation: any
+    change that could alter it starts a new one."""
+    try:
+        key = f"protocols_registry:data:{current_generation()}:{name}"
+        value = cache.get(key)
+    except Exception as error:  # noqa: BLE001 - any cache backend's connection error
+        logger.warning("Public page cache unavailable: %s", type(error).__name__)
+        return compute()
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
+def any_view_restrictions():
+    """Whether any page of the site has a view restriction. Most public bodies'
+    sites have none, and then no page needs to look its own up."""
+    from wagtail.models import PageViewRestriction
+
+    return remembered("restrictions", PageViewRestriction.objects.exists)
+
+
 class PublicPageCacheMiddleware:
     """Answer a cached public page before URL resolution and Wagtail's routing,
     which cost more than the rest of a cache hit together.
@@ -204,14 +228,17 @@ class PublicCacheMixin:
         # below both ask; a queryset, as Wagtail's own callers expect.
         cached = getattr(self, "_view_restrictions", None)
         if cached is None:
-            paths = [
-                self.path[:end]
-                for end in range(self.steplen, len(self.path) + 1, self.steplen)
-            ]
-            cached = PageViewRestriction.objects.filter(
-                Q(page__path__in=paths, page__alias_of__isnull=True)
-                | Q(page__aliases__path__in=paths)
-            ).distinct()
+            if not any_view_restrictions():
+                cached = PageViewRestriction.objects.none()
+            else:
+                paths = [
+                    self.path[:end]
+                    for end in range(self.steplen, len(self.path) + 1, self.steplen)
+                ]
+                cached = PageViewRestriction.objects.filter(
+                    Q(page__path__in=paths, page__alias_of__isnull=True)
+                    | Q(page__aliases__path__in=paths)
+                ).distinct()
             self._view_restrictions = cached
         return cached
 

@@ -400,6 +400,15 @@ class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("protocol")
         verbose_name_plural = _("protocols")
+        # The public list's default order and its periodicity filter (the other
+        # filters use the unique reference, approval_date's own index and the
+        # parties' foreign keys).
+        indexes = [
+            models.Index(
+                fields=["-approval_date", "-reference"], name="protocol_newest_first"
+            ),
+            models.Index(fields=["periodicity"], name="protocol_periodicity"),
+        ]
 
     # --- identity ------------------------------------------------------------------
     def derive_slug(self):

@@ -1,6 +1,7 @@
 """Envelope encryption: round trip, tampering, wrong keys, bounded memory."""
 
 import base64
+import hashlib
 import io
 import os
 import tracemalloc
@@ -39,7 +40,6 @@ def test_round_trip_at_every_chunk_boundary(size):
         assert data not in ciphertext
     assert decrypt(ciphertext, encryptor.data_key, payload_id) == data
     assert encryptor.size == size
-    import hashlib
 
     assert encryptor.plain_hash.hexdigest() == hashlib.sha256(data).hexdigest()
     assert encryptor.cipher_hash.hexdigest() == hashlib.sha256(ciphertext).hexdigest()
@@ -65,8 +65,12 @@ def test_round_trip_whatever_pieces_the_upload_arrives_in(size, pieces):
             encryptor.update(data[start:])
             break
     encryptor.finish()
-    assert decrypt(sink.getvalue(), encryptor.data_key, payload_id) == data
+    ciphertext = sink.getvalue()
+    assert decrypt(ciphertext, encryptor.data_key, payload_id) == data
     assert encryptor.size == size
+    assert encryptor.plain_hash.digest() == hashlib.sha256(data).digest()
+    assert encryptor.cipher_hash.digest() == hashlib.sha256(ciphertext).digest()
+    assert encryptor.cipher_size == len(ciphertext)
 
 
 def test_every_data_key_is_fresh_and_256_bits():

@@ -1,0 +1,1 @@
+"""Seeding the benchmark database: protocols, the register, transfers, audit events."""
