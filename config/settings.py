@@ -100,6 +100,9 @@ MIDDLEWARE = [
     # Cached public pages, answered before Wagtail's routing (inside every other
     # middleware, so their headers still apply).
     "protocols_registry.public_cache.PublicPageCacheMiddleware",
+    # The request's Wagtail Site without a query (after the page cache: a hit
+    # needs no site).
+    "home.middleware.CachedSiteMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]

@@ -1,4 +1,5 @@
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -25,6 +26,28 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        # A section below home (the protocol list, the register) without a query:
+        # the page is remembered by its slug until a page is published, moved or
+        # deleted (protocols_registry.public_cache). Wagtail's route takes two.
+        if not path_components:
+            return super().route(request, path_components)
+        child = self._children().get(path_components[0])
+        if child is None:
+            raise Http404
+        child._cached_parent_obj = self  # as Wagtail's route does
+        return child.route(request, path_components[1:])
+
+    def _children(self):
+        """The few sections below home by slug, with their own fields. All at once,
+        so that an unknown slug costs nothing and remembers nothing."""
+        from protocols_registry.public_cache import remembered
+
+        return remembered(
+            f"home-children:{self.pk}",
+            lambda: {child.slug: child for child in self.get_children().specific()},
+        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -13,6 +13,7 @@ form with a CSRF token) bypasses the cache. Every cached response also answers
 conditional GETs (ETag, Last-Modified) with 304.
 """
 
+import contextvars
 import hashlib
 import logging
 import time
@@ -43,23 +44,46 @@ def _new_generation():
     return f"{uuid.uuid4().hex}:{int(time.time())}"
 
 
+# Within one request (PublicPageCacheMiddleware opens the scope) the generation
+# is read from the cache once, not by every lookup that needs it.
+_request_scope = contextvars.ContextVar("protocols_registry_request", default=None)
+
+
+class _Memo:
+    """This process's copy of the values remembered() found for one generation:
+    valid exactly as long as the shared copy, and no round trip to the cache."""
+
+    generation = None
+    values = {}
+
+
 def current_generation():
+    scope = _request_scope.get()
+    if scope is not None and "generation" in scope:
+        return scope["generation"]
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         generation = _new_generation()
         if not cache.add(GENERATION_KEY, generation, timeout=None):
             generation = cache.get(GENERATION_KEY) or generation
+    if scope is not None:
+        scope["generation"] = generation
     return generation
+
+
+def _start_generation():
+    cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+    scope = _request_scope.get()
+    if scope is not None:
+        scope.pop("generation", None)
 
 
 def invalidate(**kwargs):
     """Start a new generation now, and again once the change is committed: a page
     another server renders from the old data in between is stored under a generation
     that the second start makes obsolete."""
-    cache.set(GENERATION_KEY, _new_generation(), timeout=None)
-    transaction.on_commit(
-        lambda: cache.set(GENERATION_KEY, _new_generation(), timeout=None)
-    )
+    _start_generation()
+    transaction.on_commit(_start_generation)
 
 
 def _cacheable_request(request):
@@ -170,7 +194,12 @@ def remembered(name, compute, timeout=24 * 3600):
     of a list, whether any page is restricted), computed once per generation: any
     change that could alter it starts a new one."""
     try:
-        key = f"protocols_registry:data:{current_generation()}:{name}"
+        generation = current_generation()
+        if _Memo.generation != generation:
+            _Memo.generation, _Memo.values = generation, {}
+        if name in _Memo.values:
+            return _Memo.values[name]
+        key = f"protocols_registry:data:{generation}:{name}"
         value = cache.get(key)
     except Exception as error:  # noqa: BLE001 - any cache backend's connection error
         logger.warning("Public page cache unavailable: %s", type(error).__name__)
@@ -178,6 +207,7 @@ def remembered(name, compute, timeout=24 * 3600):
     if value is None:
         value = compute()
         cache.set(key, value, timeout)
+    _Memo.values[name] = value
     return value
 
 
@@ -205,11 +235,15 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _cacheable_request(request):
-            generation, entry = _lookup(request)
-            if entry is not None:
-                return _answer(request, entry, generation)
-        return self.get_response(request)
+        scope = _request_scope.set({})
+        try:
+            if _cacheable_request(request):
+                generation, entry = _lookup(request)
+                if entry is not None:
+                    return _answer(request, entry, generation)
+            return self.get_response(request)
+        finally:
+            _request_scope.reset(scope)
 
 
 class PublicCacheMixin:

@@ -2,7 +2,7 @@
 
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from protocols_registry import public_cache
@@ -54,13 +54,15 @@ def connect_cache_invalidation():
     post_delete.connect(
         public_cache.invalidate, sender=Page, dispatch_uid="pr_public_cache_page_del"
     )
-    # A new view restriction changes what the menu may link to.
+    # A new view restriction changes what the menu may link to; a site's host
+    # name or root page every address.
     for signal in (post_save, post_delete):
-        signal.connect(
-            public_cache.invalidate,
-            sender=PageViewRestriction,
-            dispatch_uid="pr_public_cache_restrictions",
-        )
+        for model in (PageViewRestriction, Site):
+            signal.connect(
+                public_cache.invalidate,
+                sender=model,
+                dispatch_uid=f"pr_public_cache_{model._meta.label_lower}",
+            )
 
 
 def connect():

@@ -1,6 +1,5 @@
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Site
@@ -18,19 +17,18 @@ def main_menu(context):
     if site is None:
         return []
     # Every page publication, move or deletion starts a new public-page generation,
-    # so the menu is cached with the pages it links to.
-    key = f"site:main_menu:{site.pk}:{public_cache.current_generation()}"
-    pages = cache.get(key)
-    if pages is None:
-        pages = list(
+    # so the menu is remembered with the pages it links to.
+    return public_cache.remembered(
+        f"main_menu:{site.pk}",
+        lambda: list(
             site.root_page.get_children()
             .live()
             .public()
             .in_menu()
             .only("id", "title", "url_path", "path", "depth")
-        )
-        cache.set(key, pages, 3600)
-    return pages
+        ),
+        timeout=3600,
+    )
 
 
 @register.simple_tag(takes_context=True)

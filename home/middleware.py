@@ -1,0 +1,21 @@
+"""Wagtail looks up the Site of every request in the database (one query with a
+CASE per site). The answer changes only when a site or a page changes, so it is
+remembered per public-cache generation, which any such change renews."""
+
+from wagtail.models import Site
+
+from protocols_registry.public_cache import remembered
+
+
+class CachedSiteMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        host = request._get_raw_host()  # as Site.find_for_request reads it
+        site = remembered(
+            f"site:{host}:{request.get_port()}",
+            lambda: Site._find_for_request(request) or "",  # "" remembers "none"
+        )
+        request._wagtail_site = site or None
+        return self.get_response(request)
