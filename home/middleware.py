@@ -12,7 +12,9 @@ class CachedSiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        host = request._get_raw_host()  # as Site.find_for_request reads it
+        # The validated host (CommonMiddleware has refused any other by now), so
+        # that only the names in ALLOWED_HOSTS can make a key.
+        host = request.get_host().lower()
         site = remembered(
             f"site:{host}:{request.get_port()}",
             lambda: Site._find_for_request(request) or "",  # "" remembers "none"

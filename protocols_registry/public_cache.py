@@ -31,6 +31,7 @@ from protocols_registry.conf import get_setting
 logger = logging.getLogger(__name__)
 GENERATION_KEY = "protocols_registry:public:generation"
 MAX_QUERY_LENGTH = 512  # longer query strings are not worth a cache entry
+MEMO_LIMIT = 1000  # values kept in process per generation, at most
 STORED_HEADERS = (
     "Content-Type",
     "Content-Disposition",
@@ -207,7 +208,8 @@ def remembered(name, compute, timeout=24 * 3600):
     if value is None:
         value = compute()
         cache.set(key, value, timeout)
-    _Memo.values[name] = value
+    if len(_Memo.values) < MEMO_LIMIT:  # names that come from requests stay bounded
+        _Memo.values[name] = value
     return value
 
 
