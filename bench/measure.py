@@ -228,25 +228,17 @@ def worklist_import(protocol, user, rows):
     Returns (seconds, rows imported, file size)."""
     from django.utils import timezone
 
-    from exchanges import services, worklist
-    from exchanges.uploads import encrypt_bytes
+    from exchanges import worklist
+    from tests.exchanges.conftest import attach_payload, make_transfer
 
-    parties = {party.role: party.organisation for party in protocol.parties.all()}
-    transfer = services.record_transfer(
-        protocol=protocol,
-        decision=protocol.approving_decisions()[0],
-        sender=parties["sender"],
-        recipient=parties["recipient"],
-        data_items=list(protocol.data_items.all()),
+    transfer = make_transfer(
+        protocol,
+        user,
         data_subject_count=rows,
         sent_at=timezone.now() - datetime.timedelta(hours=1),
-        user=user,
     )
     content = worklist_xlsx(rows)
-    upload = encrypt_bytes(
-        content, "kandidaten.xlsx", binding=services.payload_binding(transfer)
-    )
-    services.store_payload(transfer, upload, user=user)
+    attach_payload(transfer, user, content, name="kandidaten.xlsx")
     transfer.refresh_from_db()
     started = time.perf_counter()
     result = worklist.read_delivered_list(transfer, user)

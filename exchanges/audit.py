@@ -146,10 +146,7 @@ def record_many(action, entries, *, user=None, actor=None, request=None):
         event.hash = chain_hash(prev_hash, canonical_bytes(event))
         prev_hash = event.hash
         events.append(event)
-    if len(events) == 1:
-        events[0].save(force_insert=True)
-    else:
-        AuditEvent.objects.bulk_create(events)
+    AuditEvent.objects.bulk_create(events)
     return events
 
 

@@ -130,6 +130,11 @@ def _last_modified(generation):
     return max(started, int(midnight.timestamp()))
 
 
+def _unavailable(error):
+    # The type only: a connection error's text may carry the cache's address.
+    logger.warning("Public page cache unavailable: %s", type(error).__name__)
+
+
 def _lookup(request):
     """(generation, cached entry or None); (None, None) when the cache is down, so
     that the request goes on to its view (the health check reports the outage)
@@ -138,7 +143,7 @@ def _lookup(request):
         generation = current_generation()
         return generation, cache.get(_key(request, generation))
     except Exception as error:  # noqa: BLE001 - any cache backend's connection error
-        logger.warning("Public page cache unavailable: %s", type(error).__name__)
+        _unavailable(error)
         return None, None
 
 
@@ -170,7 +175,7 @@ def serve_cached(request, serve, *, restricted=False):
             get_setting("PROTOCOLS_REGISTRY_CACHE_SECONDS"),
         )
     except Exception as error:  # noqa: BLE001 - as above
-        logger.warning("Public page cache unavailable: %s", type(error).__name__)
+        _unavailable(error)
     return _answer(request, entry, generation, response)
 
 
@@ -203,7 +208,7 @@ def remembered(name, compute, timeout=24 * 3600):
         key = f"protocols_registry:data:{generation}:{name}"
         value = cache.get(key)
     except Exception as error:  # noqa: BLE001 - any cache backend's connection error
-        logger.warning("Public page cache unavailable: %s", type(error).__name__)
+        _unavailable(error)
         return compute()
     if value is None:
         value = compute()

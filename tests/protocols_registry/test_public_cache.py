@@ -143,3 +143,37 @@ def test_a_hit_is_answered_before_wagtail_routes_the_request(db, client):
     assert "Protocol uit de cache" in response.content.decode()
     assert queries == 0
     assert response["X-Frame-Options"] == "DENY"  # outer middleware still applies
+
+
+def test_a_restricted_protocol_leaves_the_list_and_its_search(db, client):
+    """The list skips Wagtail's .public() query while no page is restricted; the
+    first restriction must bring it back at once."""
+    from wagtail.models import PageViewRestriction
+
+    shown = build_protocol(title="Openbaar protocol over huurders")
+    hidden = build_protocol(title="Besloten protocol over huurders")
+    index_url = shown.get_parent().url
+    assert "Besloten protocol" in client.get(index_url).content.decode()
+    PageViewRestriction.objects.create(
+        page=hidden.specific,
+        restriction_type=PageViewRestriction.PASSWORD,
+        password="x",
+    )
+    for params in ({}, {"q": "huurders"}):
+        html = client.get(index_url, params).content.decode()
+        assert "Openbaar protocol over huurders" in html, params
+        assert "Besloten protocol" not in html, params
+
+
+def test_the_party_filter_offers_a_new_party_as_soon_as_its_protocol_is_published(
+    db, client
+):
+    from tests.factories import OrganisationFactory
+
+    first = build_protocol(title="Eerste protocol")
+    index_url = first.get_parent().url
+    assert "Nieuwkomer vzw" not in client.get(index_url).content.decode()
+    newcomer = OrganisationFactory(name="Nieuwkomer vzw")
+    build_protocol(title="Tweede protocol", parties=[newcomer, OrganisationFactory()])
+    html = client.get(index_url).content.decode()
+    assert f'value="{newcomer.enterprise_number}">Nieuwkomer vzw' in html
