@@ -91,15 +91,17 @@ def register_pdf_seconds():
 # --- the audit log --------------------------------------------------------------------
 
 
-def verify_audit_log():
-    """verify_audit_log as the timer runs it. Returns (seconds, events, message)."""
+def verify_audit_log(*, in_python=False):
+    """verify_audit_log as the timer runs it (or with --in-python). Returns
+    (seconds, events checked)."""
     from django.core.management import call_command
 
     from exchanges.models import AuditVerification
 
     out = io.StringIO()
     started = time.perf_counter()
-    call_command("verify_audit_log", stdout=out, stderr=out)
+    options = ["--in-python"] if in_python else []
+    call_command("verify_audit_log", *options, stdout=out, stderr=out)
     seconds = time.perf_counter() - started
     verification = AuditVerification.objects.order_by("-pk").first()
     if verification is None or not verification.ok:
@@ -134,25 +136,6 @@ def plain_hashing_rate(limit=200_000):
         seconds += run(chunk)
         hashed += len(chunk)
     return hashed / seconds if seconds else 0.0, hashed
-
-
-def row_reading_rate():
-    """Events per second of only reading the rows verification reads, the same
-    way (plain rows, server-side cursor): the part no hashing can speed up."""
-    from exchanges import audit
-    from exchanges.models import AuditEvent
-
-    started = time.perf_counter()
-    count = 0
-    rows = (
-        AuditEvent.objects.order_by("sequence")
-        .values_list("pk", "prev_hash", "hash", *audit.CANONICAL_FIELDS)
-        .iterator(chunk_size=5000)
-    )
-    for _row in rows:
-        count += 1
-    seconds = time.perf_counter() - started
-    return count / seconds if seconds else 0.0
 
 
 # --- retention ------------------------------------------------------------------------

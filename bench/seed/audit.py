@@ -3,9 +3,8 @@
 The events are those the exchanges app writes over the life of the seeded transfers
 (recorded, uploaded, previewed and imported, viewed, downloaded, refused, deleted),
 with the same actors, objects and details. They are put in time order, numbered, and
-chained with exchanges.audit.canonical_bytes() and chain_hash() — the functions
-audit.record() and verify_chain() use — continuing from the log's current head, so
-`manage.py verify_audit_log` finds the whole chain intact.
+chained with exchanges.audit.seal(), as audit.record() chains them, continuing from
+the log's current head, so `manage.py verify_audit_log` finds the whole chain intact.
 
 On PostgreSQL the rows go in with COPY: a million rows through bulk_create() spend
 most of their time assembling SQL in Python. SQLite gets bulk_create().
@@ -92,10 +91,7 @@ class AuditSeeder:
                 for moment, code, number in skeleton[start : start + BATCH]:
                     sequence += 1
                     event = self._event(sequence, moment, code, self.transfers[number])
-                    event.prev_hash = prev_hash
-                    event.hash = audit.chain_hash(
-                        prev_hash, audit.canonical_bytes(event)
-                    )
+                    audit.seal(event, prev_hash)
                     prev_hash = event.hash
                     batch.append(event)
                 _insert(batch)

@@ -21,6 +21,11 @@ class AuditEvent(models.Model):
     transfer_id = models.BigIntegerField(null=True, db_index=True)
     ip_address = models.GenericIPAddressField(null=True)
     details = models.JSONField(default=dict)
+    # ``details`` exactly as the hash covers them (exchanges.audit.canonical_details),
+    # so that PostgreSQL can rebuild the hash without encoding JSON the way Python
+    # does. Never trusted alone: verification also checks it is ``details``' value.
+    # Empty on events written before it existed; those are checked in Python.
+    canonical_details = models.TextField(default="", editable=False)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 

@@ -14,11 +14,19 @@ class Command(BaseCommand):
         "event. Exits with status 1 when the chain is broken (for alerting)."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--in-python",
+            action="store_true",
+            help="Rebuild every hash here rather than in PostgreSQL: slower, and "
+            "independent of the database's own functions.",
+        )
+
+    def handle(self, *args, in_python=False, **options):
         def progress(count):
             self.stdout.write(f"  {count} events checked…")
 
-        result = audit.verify_and_store(progress=progress)
+        result = audit.verify_and_store(progress=progress, in_python=in_python)
         if result.ok:
             self.stdout.write(self.style.SUCCESS(f"Audit log OK: {result.message}."))
             return
