@@ -140,14 +140,6 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
-    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
-        # Parameters bound by the server and a statement prepared from its fifth use
-        # on a connection: planning was most of PostgreSQL's time on a public page
-        # (docs/performance.md). Behind a pooler in transaction mode that cannot
-        # keep prepared statements (PgBouncer before 1.21) set it to 0.
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            server_side_binding=True, prepare_threshold=5
-        )
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
