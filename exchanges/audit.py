@@ -293,8 +293,8 @@ _PG_CONFIRMED = f"""CASE
     THEN details::text = canonical_details::jsonb::text
     ELSE false
 END"""
-# The first event out of place: its sequence is not its position, or its previous
-# hash is not the hash of the event before it.
+# The first event up to the given sequence that is out of place: its sequence is not
+# its position, or its previous hash is not the hash of the event before it.
 _PG_FIRST_LINK_BREAK = """
 SELECT id, sequence, position
 FROM (
@@ -302,6 +302,7 @@ FROM (
            lag(hash) OVER (ORDER BY sequence) AS before,
            row_number() OVER (ORDER BY sequence) AS position
     FROM exchanges_auditevent
+    WHERE sequence <= %s
 ) AS chain
 WHERE sequence <> position OR prev_hash <> coalesce(before, %s)
 ORDER BY sequence
@@ -322,7 +323,6 @@ ORDER BY sequence
 # Beyond this many unconfirmed events (a log written before canonical_details
 # existed) one walk in Python is quicker than fetching them batch by batch.
 _WALK_BEYOND = 10_000
-_LAST = 2**63 - 1
 
 
 def _check_in_postgresql(anchor, chunk_size):
@@ -330,9 +330,15 @@ def _check_in_postgresql(anchor, chunk_size):
     events it cannot confirm are checked in Python. Returns the same (events
     checked, first broken or None), or None when walking in Python is quicker."""
     with connection.cursor() as cursor:
-        cursor.execute(_PG_FIRST_LINK_BREAK, [GENESIS])
+        # Events appended while the statements below run are left for the next
+        # verification: every statement looks at the same events.
+        cursor.execute("SELECT max(sequence) FROM exchanges_auditevent")
+        (last,) = cursor.fetchone()
+        if last is None:
+            return 0, None
+        cursor.execute(_PG_FIRST_LINK_BREAK, [last, GENESIS])
         link_break = cursor.fetchone()
-        stop_sequence = link_break[1] if link_break else _LAST
+        stop_sequence = link_break[1] if link_break else last + 1
         cursor.execute(_PG_COUNTS, [stop_sequence])
         total, unconfirmed = cursor.fetchone()
         if unconfirmed > _WALK_BEYOND:
