@@ -386,15 +386,16 @@ def verify_and_store(progress=None, *, in_python=False):
     """Verify the chain and keep the outcome (and the head it saw) for the
     auditor's screen and for the next verification."""
     ok, checked, broken, message = verify_chain(progress=progress, in_python=in_python)
-    head = (
-        AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
-    )
+    # The newest event this verification checked (the events are 1..checked when it
+    # is ok), not the newest now: one appended meanwhile has not been checked yet.
+    head = AuditEvent.objects.filter(sequence=checked).values_list("sequence", "hash")
+    head = head.first() if ok and checked else None
     with transaction.atomic():
         return AuditVerification.objects.create(
             ok=ok,
             events_checked=checked,
             first_broken_sequence=broken.sequence if broken else None,
-            last_sequence=head[0] if ok and head else None,
-            last_hash=head[1] if ok and head else "",
+            last_sequence=head[0] if head else None,
+            last_hash=head[1] if head else "",
             message=message[:300],
         )
