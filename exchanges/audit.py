@@ -9,7 +9,7 @@ import hashlib
 import json
 import logging
 
-from django.db import DataError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from exchanges.models import AuditEvent, AuditVerification
@@ -183,7 +183,11 @@ def verify_chain(chunk_size=5000, progress=None, *, in_python=False):
     the rows, and only what it cannot confirm is checked here (see
     ``_check_in_postgresql``); ``in_python=True`` walks every event here instead, for
     a check that does not rely on the database's own functions. Both name the same
-    first broken event for the same reason.
+    first broken event for the same reason, with one exception a forger can make:
+    an event whose hash was recomputed over details written out in another valid
+    JSON form (spaces, key order) is confirmed by PostgreSQL, since its content is
+    unchanged, and refused by Python. Recomputed hashes are found only before the
+    last verified head, where the next event's link gives them away either way.
     """
     # The head seen by the last good verification must still be there: the chain
     # alone cannot show that its newest events were cut off.
@@ -195,7 +199,7 @@ def verify_chain(chunk_size=5000, progress=None, *, in_python=False):
         try:
             with transaction.atomic():
                 outcome = _check_in_postgresql(anchor, chunk_size)
-        except DataError:  # canonical details that are no JSON, see _PG_CONFIRMED
+        except DatabaseError:  # forged canonical details, see _PG_CONFIRMED
             logger.warning("Audit log: PostgreSQL could not check it; walking it.")
         if outcome and progress and outcome[0]:
             progress(outcome[0])
@@ -287,6 +291,9 @@ _PG_CANONICAL = """concat(
 # vouched for the text; only a forger who also recomputed the hash can make it fail,
 # and verify_chain then walks the log in Python.
 _PG_CONFIRMED = f"""CASE
+    -- to_char() writes 2026 BC as 2026 and infinity as nothing; Python decides those.
+    WHEN NOT (created_at >= '0001-01-01T00:00:00Z' AND created_at < '10000-01-01T00:00:00Z')
+    THEN false
     WHEN hash = encode(
         sha256(convert_to(concat(prev_hash, E'\\n', {_PG_CANONICAL}), 'UTF8')), 'hex'
     )
@@ -358,7 +365,7 @@ def _check_in_postgresql(anchor, chunk_size):
     else:
         # Every event is in place and confirmed.
         stop_position, broken = total + 1, None
-    if anchor is not None and anchor.last_sequence < stop_position:
+    if anchor is not None and 1 <= anchor.last_sequence < stop_position:
         head = (
             AuditEvent.objects.filter(sequence=anchor.last_sequence)
             .values_list("pk", "hash")
@@ -385,7 +392,18 @@ def _first_changed(pks, chunk_size):
 def verify_and_store(progress=None, *, in_python=False):
     """Verify the chain and keep the outcome (and the head it saw) for the
     auditor's screen and for the next verification."""
-    ok, checked, broken, message = verify_chain(progress=progress, in_python=in_python)
+    try:
+        with transaction.atomic():
+            ok, checked, broken, message = verify_chain(
+                progress=progress, in_python=in_python
+            )
+    except (DatabaseError, ValueError, RecursionError) as error:
+        # Values the application never writes (a date before year 1, JSON nested
+        # beyond Python's limits) make an event unreadable: the log was tampered
+        # with, and the alert must still go out.
+        logger.error("Audit log: an event cannot be read (%s).", type(error).__name__)
+        ok, checked, broken = False, 0, None
+        message = f"an event cannot be read ({type(error).__name__})"
     # The newest event this verification checked (the events are 1..checked when it
     # is ok), not the newest now: one appended meanwhile has not been checked yet.
     head = AuditEvent.objects.filter(sequence=checked).values_list("sequence", "hash")

@@ -406,3 +406,35 @@ def test_a_log_from_before_canonical_details_is_walked_whole(monkeypatch):
     )
     ok, checked, broken, _message = verify()
     assert not ok and checked == 2 and broken.pk == events[2].pk
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL dates")
+def test_an_event_moved_before_year_one_fails_the_verification():
+    """PostgreSQL writes 2026 BC as 2026; such an event is left to Python, which
+    cannot even read it: the verification fails (and alerts) instead of passing."""
+    append(3)
+    assert audit.verify_and_store().ok
+    raw(
+        "UPDATE exchanges_auditevent SET created_at = created_at - interval "
+        "'4051 years' WHERE sequence = 1"
+    )
+    for in_python in (False, True):
+        result = audit.verify_and_store(in_python=in_python)
+        assert not result.ok and result.last_sequence is None
+        assert "cannot be read" in result.message
+
+
+def test_a_forged_head_before_the_first_event_changes_nothing():
+    append(3)
+    raw(
+        "INSERT INTO exchanges_auditevent (sequence, created_at, actor, action, "
+        "object_type, object_id, details, canonical_details, prev_hash, hash) "
+        "VALUES (0, %s, 'x', 'x', '', '', '{}', '{}', %s, %s)",
+        [datetime.datetime.now(datetime.UTC), audit.GENESIS, "f" * 64],
+    )
+    AuditVerification.objects.create(
+        ok=True, events_checked=0, last_sequence=0, last_hash="other", message="-"
+    )
+    ok, checked, broken, message = verify()
+    assert not ok and checked == 0 and broken.sequence == 0
+    assert "sequence 1 is missing" in message
