@@ -406,8 +406,13 @@ def verify_and_store(progress=None, *, in_python=False):
         message = f"an event cannot be read ({type(error).__name__})"
     # The newest event this verification checked (the events are 1..checked when it
     # is ok), not the newest now: one appended meanwhile has not been checked yet.
-    head = AuditEvent.objects.filter(sequence=checked).values_list("sequence", "hash")
-    head = head.first() if ok and checked else None
+    head = None
+    if ok and checked:
+        head = (
+            AuditEvent.objects.filter(sequence=checked)
+            .values_list("sequence", "hash")
+            .first()
+        )
     with transaction.atomic():
         return AuditVerification.objects.create(
             ok=ok,

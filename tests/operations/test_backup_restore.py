@@ -134,16 +134,13 @@ def back_up(tmp_path, keys=True):
     return folder, out.getvalue()
 
 
+def restore_args(folder, tmp_path):
+    keys = tmp_path / "keys" / folder.name
+    return ["restore_site", "--from", str(folder), "--keys-from", str(keys), "--yes"]
+
+
 def restore(env, folder, tmp_path):
-    return manage(
-        env,
-        "restore_site",
-        "--from",
-        str(folder),
-        "--keys-from",
-        str(tmp_path / "keys" / folder.name),
-        "--yes",
-    )
+    return manage(env, *restore_args(folder, tmp_path))
 
 
 def restored_tables(env):
@@ -241,15 +238,7 @@ def test_a_database_that_is_not_empty_is_refused(site, tmp_path):
     folder, _output = back_up(tmp_path)
     before = AuditEvent.objects.count()
     with pytest.raises(CommandError, match="not empty"):
-        call_command(
-            "restore_site",
-            "--from",
-            str(folder),
-            "--keys-from",
-            str(tmp_path / "keys" / folder.name),
-            "--yes",
-            stdout=io.StringIO(),
-        )
+        call_command(*restore_args(folder, tmp_path), stdout=io.StringIO())
     assert AuditEvent.objects.count() == before
     assert payload_storage().exists(site["kept"].storage_name)
 
