@@ -372,17 +372,22 @@ def test_stored_canonical_details_are_never_trusted_alone():
     assert "changed" in message
 
 
-def test_a_forged_hash_over_details_that_are_no_json_is_found(caplog):
+@pytest.mark.parametrize(
+    "text",
+    ["{not json", "[" * 100_000 + "]" * 100_000],
+    ids=["no JSON", "beyond PostgreSQL's stack"],
+)
+def test_a_forged_hash_over_details_postgresql_cannot_read_is_found(text, caplog):
     """A forger who recomputes the newest event's hash over canonical details that
-    are no JSON cannot make the check fail instead of naming the event."""
+    PostgreSQL cannot read cannot make the check fail instead of naming the event."""
     events = append(2)
     forged = AuditEvent.objects.get(pk=events[-1].pk)
-    canonical = audit.canonical_bytes(forged).replace(b'{"n":1}', b"{not json")
+    canonical = audit.canonical_bytes(forged).replace(b'{"n":1}', text.encode())
     assert canonical != audit.canonical_bytes(forged)
     raw(
         "UPDATE exchanges_auditevent SET canonical_details = %s, hash = %s "
         "WHERE id = %s",
-        ["{not json", audit.chain_hash(forged.prev_hash, canonical), forged.pk],
+        [text, audit.chain_hash(forged.prev_hash, canonical), forged.pk],
     )
     ok, checked, broken, message = verify()
     assert not ok and checked == 1 and broken.pk == forged.pk
