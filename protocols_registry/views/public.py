@@ -48,6 +48,8 @@ def protocol_list(request, index_page):
 
 
 def protocol_detail(request, page):
+    # Each heading translated once: the contents list and the section both show it.
+    headings = {key: str(heading) for key, heading in HEADINGS.items()}
     context = page.get_context(request)
     context.update(
         {
@@ -61,8 +63,13 @@ def protocol_detail(request, page):
             ),
             "base_template": get_setting("PROTOCOLS_REGISTRY_BASE_TEMPLATE"),
             "uri": opendata.protocol_uri(page),
-            "sections": SECTIONS,
-            "headings": HEADINGS,
+            "sections": [
+                (anchor, headings[anchor.replace("-", "_")], fields)
+                for anchor, _heading, fields in SECTIONS
+            ],
+            "headings": headings,
+            # One URL look-up for the links to the PDF and the signed decisions.
+            "page_url": page.get_url(request),
         }
     )
     return TemplateResponse(request, page.get_template(request), context)
