@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import override_settings
 
-from protocols_registry.models import ProtocolPage, ProtocolStatus
+from protocols_registry.models import ProtocolIndexPage, ProtocolPage, ProtocolStatus
 from tests.factories import OrganisationFactory, build_protocol
 
 pytestmark = pytest.mark.django_db
@@ -214,3 +214,22 @@ def test_terminated_protocol(catalogue):
 def test_search_operators_are_plain_text(client, catalogue, query):
     response = client.get("/protocollen/", {"q": query})
     assert response.status_code == 200
+
+
+def test_a_protocol_is_found_only_below_its_own_list(client):
+    """A site may hold two lists (say one per body); each finds only its own
+    protocols, even where their slugs would match."""
+    own = build_protocol(reference="2025_VB_00011")
+    home = own.get_parent().get_parent()
+    other = ProtocolIndexPage(title="Andere protocollen", slug="andere-protocollen")
+    home.add_child(instance=other)
+    other.save_revision().publish()
+    elsewhere = build_protocol(reference="2025_VB_00012", index=other)
+
+    assert client.get(f"/protocollen/{own.slug}/").status_code == 200
+    assert client.get(f"/andere-protocollen/{elsewhere.slug}/").status_code == 200
+    assert client.get(f"/protocollen/{elsewhere.slug}/").status_code == 404
+    assert client.get(f"/andere-protocollen/{own.slug}/").status_code == 404
+    # The list itself is no child of itself, and a protocol has no protocols below.
+    assert client.get("/protocollen/protocollen/").status_code == 404
+    assert client.get(f"/protocollen/{own.slug}/{own.slug}/").status_code == 404

@@ -127,6 +127,22 @@ def test_detail_page_shows_every_section_in_order(client, seed):
         assert fact in text, fact
 
 
+def test_detail_page_links_its_contents_its_pdf_and_its_dates(client, seed):
+    html = client.get(URL).content.decode()
+    # The contents list names each section by the heading the section itself shows.
+    contents = re.findall(r'<li><a href="#([\w-]+)">([^<]+)</a></li>', html)
+    assert len(contents) == 19
+    for anchor, heading in contents:
+        assert f'<h2 id="{anchor}-heading">{heading}</h2>' in html, anchor
+    # Both links to the PDF lead to it.
+    assert html.count(f'href="{URL}pdf/"') == 2
+    assert client.get(URL + "pdf/")["Content-Type"] == "application/pdf"
+    # Dates read by machines are ISO dates; people read them in Dutch.
+    assert '<time datetime="2024-09-19">19 september 2024</time>' in html
+    assert '<time datetime="2024-09-12">12 september 2024</time>' in html
+    assert '<time datetime="2024-09-27">27/09/2024</time>' in html
+
+
 def test_detail_page_reveals_no_internal_or_personal_data(client, seed):
     seed.internal_notes = "INTERNE NOTITIE niet publiceren"
     seed.save_revision().publish()
