@@ -399,14 +399,14 @@ METHOD = (
 )
 
 
-def _shred_payloads(payloads):
+def _shred_payloads(payloads, now):
     """Destroy the data keys and the ciphertexts; return {payload pk: (verified,
     verification text)}, checked afterwards against the database and the storage."""
     if not payloads:
         return {}
     storage = payload_storage()
     Payload.objects.filter(pk__in=[payload.pk for payload in payloads]).update(
-        wrapped_key=None, deleted_at=timezone.now()
+        wrapped_key=None, deleted_at=now
     )
     for payload in payloads:
         delete_everywhere(storage, payload.storage_name)
@@ -451,6 +451,7 @@ def build_evidence(
     record_count,
     sha256_plaintext="",
     sha256_ciphertext="",
+    deleted_at=None,
 ):
     """A signed DeletionEvidence row, not yet saved."""
     evidence = DeletionEvidence(
@@ -458,7 +459,7 @@ def build_evidence(
         subject=subject,
         subject_id=subject_id,
         reason=reason,
-        deleted_at=timezone.now(),
+        deleted_at=deleted_at or timezone.now(),
         actor=actor,
         method=method,
         verification=verification,
@@ -539,15 +540,18 @@ def delete_transfers_data(
         if not transfers:
             return []
         prefetch_related_objects(transfers, "protocol")
+        # One moment for the whole batch: it is deleted in one transaction.
+        now = timezone.now()
         payloads = {
             payload.transfer_id: payload
             for payload in Payload.objects.filter(
                 transfer__in=transfers, deleted_at__isnull=True
             )
         }
-        shredded = _shred_payloads(list(payloads.values()))
+        shredded = _shred_payloads(list(payloads.values()), now)
         from exchanges.deletion_hooks import run_transfer_deleters
 
+        deleted_elsewhere = run_transfer_deleters(transfers)
         evidence, events = [], []
         for transfer in transfers:
             payload = payloads.get(transfer.pk)
@@ -560,7 +564,7 @@ def delete_transfers_data(
                     "sha256_plaintext": payload.sha256_plaintext,
                     "sha256_ciphertext": payload.sha256_ciphertext,
                 }
-            extra_records, extra_notes = run_transfer_deleters(transfer)
+            extra_records, extra_notes = deleted_elsewhere.get(transfer.pk, (0, ""))
             records += extra_records
             if extra_notes:
                 verification = f"{verification}; {extra_notes}"
@@ -574,11 +578,12 @@ def delete_transfers_data(
                 verification=verification,
                 verified=verified,
                 record_count=records,
+                deleted_at=now,
                 **hashes,
             )
             evidence.append(written)
             transfer.status = Transfer.Status.DELETED
-            transfer.deleted_at = written.deleted_at
+            transfer.deleted_at = now
             events.append(
                 {
                     "obj": transfer,
@@ -590,10 +595,12 @@ def delete_transfers_data(
                 }
             )
         UploadLink.objects.filter(transfer__in=transfers, used_at__isnull=True).update(
-            revoked_at=timezone.now()
+            revoked_at=now
         )
         DeletionEvidence.objects.bulk_create(evidence)
-        Transfer.objects.bulk_update(transfers, ["status", "deleted_at"])
+        Transfer.objects.filter(pk__in=[transfer.pk for transfer in transfers]).update(
+            status=Transfer.Status.DELETED, deleted_at=now
+        )
         audit.record_many(
             "transfer.data_deleted",
             events,

@@ -295,13 +295,29 @@ def handle_people(
 
 
 @register_transfer_deleter
-def delete_remaining_entries(transfer):
-    """Part of deleting a transfer's data (retention, manual): the open rows."""
-    count, _details = ListEntry.objects.filter(transfer=transfer).delete()
-    if not count:
-        return 0, ""
-    left = ListEntry.objects.filter(transfer=transfer).count()
-    return count, f"list rows present afterwards: {left}"
+def delete_remaining_entries(transfers):
+    """Part of deleting transfers' data (retention, manual): their open rows.
+    The caller holds the transfers locked, so no row can be added between the
+    count and the delete."""
+    rows = ListEntry.objects.filter(transfer__in=transfers)
+    counts = _rows_per_transfer(rows)
+    if not counts:
+        return {}
+    rows.delete()
+    left = _rows_per_transfer(ListEntry.objects.filter(transfer__in=list(counts)))
+    return {
+        pk: (count, f"list rows present afterwards: {left.get(pk, 0)}")
+        for pk, count in counts.items()
+    }
+
+
+def _rows_per_transfer(rows):
+    return dict(
+        rows.order_by()
+        .values("transfer")
+        .annotate(count=Count("pk"))
+        .values_list("transfer", "count")
+    )
 
 
 def pseudonymous_export_rows(transfer, today=None):

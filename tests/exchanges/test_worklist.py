@@ -414,6 +414,36 @@ def test_retention_deletes_the_rows_left_with_the_file(imported):
     assert not ListEntry.objects.exists()
 
 
+def test_one_batch_counts_each_lists_rows_under_its_own_evidence(
+    imported, protocol, officer_user
+):
+    from tests.exchanges.conftest import make_transfer
+
+    two_rows = make_transfer(protocol, officer_user)
+    rows = [person(7), person(8)]
+    attach_payload(two_rows, officer_user, as_csv(rows))
+    worklist.import_list(two_rows, parse_list(as_csv(rows), "csv"), user=officer_user)
+    no_list = make_transfer(protocol, officer_user)
+    attach_payload(no_list, officer_user)
+    keep = make_transfer(protocol, officer_user)
+    worklist.import_list(
+        keep, parse_list(as_csv([person(9)]), "csv"), user=officer_user
+    )
+
+    evidence = services.delete_transfers_data(
+        [imported.pk, two_rows.pk, no_list.pk], reason="retention", actor="test"
+    )
+
+    by_transfer = {item.transfer_id: item for item in evidence}
+    assert by_transfer[imported.pk].record_count == 1 + 3
+    assert by_transfer[two_rows.pk].record_count == 1 + 2
+    assert by_transfer[no_list.pk].record_count == 1
+    assert "list rows present afterwards: 0" in by_transfer[two_rows.pk].verification
+    assert "list rows" not in by_transfer[no_list.pk].verification
+    assert list(ListEntry.objects.values_list("transfer", flat=True)) == [keep.pk]
+    assert len({item.deleted_at for item in evidence}) == 1
+
+
 def test_pseudonyms_differ_between_transfers(imported, protocol, officer_user):
     from tests.exchanges.conftest import make_transfer
 
