@@ -13,7 +13,6 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import prefetch_related_objects
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +20,7 @@ from exchanges import audit, crypto, signing
 from exchanges.conf import get_setting
 from exchanges.models import DeletionEvidence, Payload, Transfer, UploadLink
 from exchanges.storage import delete_everywhere, describe, is_gone, payload_storage
+from protocols_registry.models import ProtocolPage
 
 BINDING_VERSION = b"transfer:"
 
@@ -452,8 +452,10 @@ def build_evidence(
     sha256_plaintext="",
     sha256_ciphertext="",
     deleted_at=None,
+    protocol_reference=None,
 ):
-    """A signed DeletionEvidence row, not yet saved."""
+    """A signed DeletionEvidence row, not yet saved. A caller that deletes many
+    transfers passes their protocol's reference rather than load every protocol."""
     evidence = DeletionEvidence(
         transfer=transfer,
         subject=subject,
@@ -472,7 +474,7 @@ def build_evidence(
         "certificate_id": str(evidence.id),
         "installation": _installation(),
         "transfer": transfer.reference,
-        "protocol": transfer.protocol.reference,
+        "protocol": protocol_reference or transfer.protocol.reference,
         "subject": subject,
         "subject_id": subject_id,
         "reason": reason,
@@ -539,7 +541,12 @@ def delete_transfers_data(
         ]
         if not transfers:
             return []
-        prefetch_related_objects(transfers, "protocol")
+        # The evidence names each protocol: its reference, not the whole page.
+        protocol_references = dict(
+            ProtocolPage.objects.filter(
+                pk__in={transfer.protocol_id for transfer in transfers}
+            ).values_list("pk", "reference")
+        )
         # One moment for the whole batch: it is deleted in one transaction.
         now = timezone.now()
         payloads = {
@@ -579,6 +586,7 @@ def delete_transfers_data(
                 verified=verified,
                 record_count=records,
                 deleted_at=now,
+                protocol_reference=protocol_references[transfer.protocol_id],
                 **hashes,
             )
             evidence.append(written)

@@ -51,11 +51,20 @@ def _load_private_key(path):
     return key
 
 
-def private_key():
+def _key_path():
     path = key_file_setting("EXCHANGES_SIGNING_KEY_FILE")
     if path is None:
         raise ImproperlyConfigured("Set EXCHANGES_SIGNING_KEY_FILE to the signing key.")
-    return _load_private_key(str(path))
+    return str(path)
+
+
+def private_key():
+    return _load_private_key(_key_path())
+
+
+@lru_cache(maxsize=4)
+def _key_id_of_file(path):
+    return key_id(_load_private_key(path).public_key())
 
 
 def public_key():
@@ -70,8 +79,10 @@ def public_key_pem(key=None):
 
 
 def key_id(key=None):
-    """A short, stable name for a public key: its SHA-256, first 16 hex digits."""
-    key = key or public_key()
+    """A short, stable name for a public key (by default the installation's): its
+    SHA-256, first 16 hex digits."""
+    if key is None:
+        return _key_id_of_file(_key_path())
     raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return hashlib.sha256(raw).hexdigest()[:16]
 
