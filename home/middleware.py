@@ -1,7 +1,9 @@
 """Wagtail looks up the Site of every request in the database (one query with a
-CASE per site). The answer changes only when a site or a page changes, so it is
-remembered per public-cache generation, which any such change renews."""
+CASE per site), and the sites' root paths, which every page URL needs, in the cache
+(a round trip per request). Both change only when a site or a page changes, so they
+are remembered per public-cache generation, which any such change renews."""
 
+from django.utils.functional import SimpleLazyObject
 from wagtail.models import Site
 
 from protocols_registry.public_cache import remembered
@@ -20,4 +22,9 @@ class CachedSiteMiddleware:
             lambda: Site._find_for_request(request) or "",  # "" remembers "none"
         )
         request._wagtail_site = site or None
+        # Where Page.get_url() looks for them before asking the cache; lazy, so a
+        # request that makes no page URL (the health check) never needs them.
+        request._wagtail_cached_site_root_paths = SimpleLazyObject(
+            lambda: remembered("site_root_paths", Site.get_site_root_paths)
+        )
         return self.get_response(request)
