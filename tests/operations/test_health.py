@@ -26,7 +26,7 @@ def unreachable_cache(settings):
     # Nothing listens on port 1: every cache call fails at once.
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",  # the production backend
             "LOCATION": "redis://127.0.0.1:1/0",
         }
     }
