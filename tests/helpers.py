@@ -1,5 +1,7 @@
 """Small helpers shared by the tests."""
 
+import os
+
 from django.core.signals import request_finished
 from django.db import close_old_connections
 
@@ -49,3 +51,19 @@ def ensure_site():
         is_default_site=True,
         site_name="Protocolregister OCMW Gent",
     )
+
+
+# The Redis the tests that need a real one use (CI runs one; a laptop may not).
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def redis_client():
+    """A client of REDIS_URL, or None when no Redis answers there."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+        client.ping()
+    except redis.RedisError:
+        return None
+    return client

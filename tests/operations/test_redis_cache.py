@@ -11,18 +11,13 @@ import uuid
 import pytest
 
 from config.cache import RedisCache
-
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+from tests.helpers import REDIS_URL, redis_client
 
 
 @pytest.fixture
 def redis_cache():
-    import redis
-
-    try:
-        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-        client.ping()
-    except redis.RedisError:
+    client = redis_client()
+    if client is None:
         if os.environ.get("REQUIRE_MULTI_INSTANCE") == "1":
             pytest.fail(f"no Redis answers at {REDIS_URL}")
         pytest.skip(f"no Redis answers at {REDIS_URL}")

@@ -30,27 +30,15 @@ from protocols_registry import roles
 from tests.conftest import SecondFactorClient, make_user
 from tests.exchanges.conftest import attach_payload, make_transfer
 from tests.factories import build_protocol, protocol_index
-from tests.helpers import ensure_site
+from tests.helpers import REDIS_URL, ensure_site, redis_client
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-def _redis():
-    import redis
-
-    try:
-        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-        client.ping()
-    except redis.RedisError:
-        return None
-    return client
 
 
 def _missing_services():
     if connection.vendor != "postgresql":
         return "several app servers need PostgreSQL (set DATABASE_URL)"
-    if _redis() is None:
+    if redis_client() is None:
         return f"several app servers need Redis; none answers at {REDIS_URL}"
     return None
 
@@ -90,7 +78,7 @@ def server_env(services_needed, flushable_audit_log):
     }
     env.pop("DJANGO_DEBUG", None)
     yield env
-    client = _redis()
+    client = redis_client()
     for key in client.scan_iter(f"{prefix}:*"):
         client.delete(key)
 
@@ -168,7 +156,7 @@ def test_a_publication_on_one_server_is_served_by_the_other(two_servers, server_
 
     listing = requests.get(second + index.url, timeout=10)
     assert visible.title in listing.text and draft.title not in listing.text
-    cached = _redis().keys(
+    cached = redis_client().keys(
         f"{server_env['CACHE_KEY_PREFIX']}:*protocols_registry:page:*"
     )
     assert cached, "the second server did not cache the public list"
