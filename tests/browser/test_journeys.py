@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.browser.conftest import login, shot
@@ -30,9 +31,10 @@ def test_citizen_finds_reads_and_downloads_the_seed_protocol(site, page):
         "link", name=re.compile("eenmalige actualisatie van kandidatendossiers")
     ).click()
     assert page.url.endswith("/protocollen/2024-vb-00591/")
-    assert page.get_by_role(
-        "heading", name="Artikel 12: Inwerkingtreding en opzegging"
-    ).is_visible()
+    # A click returns once the next page starts loading; expect() waits for its text.
+    expect(
+        page.get_by_role("heading", name="Artikel 12: Inwerkingtreding en opzegging")
+    ).to_be_visible()
     shot(page, "citizen-3-protocol", doc=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download dit protocol als PDF").click()
@@ -43,7 +45,9 @@ def test_citizen_finds_reads_and_downloads_the_seed_protocol(site, page):
     page.get_by_role(
         "link", name=re.compile("Contacteren van dak- en thuisloze")
     ).click()
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Contacteren")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        re.compile("^Contacteren")
+    )
     shot(page, "citizen-4-register-activity")
 
 
@@ -185,7 +189,7 @@ def test_exchange_officer_receives_a_list_and_works_it(site, page, browser, tmp_
     listfile.write_bytes(people.as_csv(rows))
     upload.set_input_files("#id_file", str(listfile))
     upload.get_by_role("button", name="Het bestand versturen").click()
-    assert upload.get_by_role("heading", name="Bestand ontvangen").is_visible()
+    expect(upload.get_by_role("heading", name="Bestand ontvangen")).to_be_visible()
     sender.close()
 
     page.goto(transfer_url)
@@ -213,8 +217,11 @@ def test_auditor_follows_the_trail_but_never_opens_the_data(site, page):
     login(page, site, "auditor")
     page.goto(site.url + "/admin/exchanges/transfers/")
     page.get_by_role("link", name="2024_VB_00591/1").click()
-    timeline = page.locator("main table.listing").last.inner_text()
-    assert "transfer.data_deleted" in timeline and "payload.uploaded" in timeline
+    # The click returns as soon as the detail page starts loading; a read of the
+    # timeline then can catch the table half parsed. expect() waits for the rows.
+    timeline = page.locator("main table.listing").last
+    expect(timeline).to_contain_text("transfer.data_deleted")
+    expect(timeline).to_contain_text("payload.uploaded")
     page.get_by_role(
         "heading", name="Bewijs van verwijdering"
     ).scroll_into_view_if_needed()
