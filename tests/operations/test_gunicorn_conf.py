@@ -1,0 +1,30 @@
+"""The production gunicorn settings (gunicorn.conf.py), read as gunicorn reads them."""
+
+import gc
+import runpy
+from pathlib import Path
+
+CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+
+
+class _StartUpObject:
+    pass
+
+
+def _collected(thing):
+    return any(tracked is thing for tracked in gc.get_objects())
+
+
+def test_workers_are_forked_with_the_preloaded_application_frozen():
+    conf = runpy.run_path(str(CONF))
+    assert conf["preload_app"] is True
+    made_at_start_up = _StartUpObject()
+    gc.unfreeze()
+    assert _collected(made_at_start_up)
+    try:
+        conf["pre_fork"](server=None, worker=None)
+        # Out of the collector's reach: no collection in a worker walks it again.
+        assert not _collected(made_at_start_up)
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
