@@ -3,10 +3,44 @@ CASE per site), and the sites' root paths, which every page URL needs, in the ca
 (a round trip per request). Both change only when a site or a page changes, so they
 are remembered per public-cache generation, which any such change renews."""
 
+import contextlib
+import logging
+
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.dummy import DummyCache
 from django.utils.functional import SimpleLazyObject
 from wagtail.models import Site
 
 from protocols_registry.public_cache import remembered
+
+logger = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def _without_shared_cache():
+    """Within the block, and in this thread only, the default cache keeps nothing."""
+    shared = caches[DEFAULT_CACHE_ALIAS]
+    caches[DEFAULT_CACHE_ALIAS] = DummyCache(DEFAULT_CACHE_ALIAS, {})
+    try:
+        yield
+    finally:
+        caches[DEFAULT_CACHE_ALIAS] = shared
+
+
+def site_root_paths():
+    """Wagtail's Site.get_site_root_paths(), which keeps them in the cache. When the
+    cache is down they are worked out from the database as Wagtail does when they
+    are not cached, so that citizens still get the public pages (uncached, see
+    protocols_registry.public_cache) and only the health check reports the outage."""
+    try:
+        return Site.get_site_root_paths()
+    except Exception as error:  # noqa: BLE001 - any cache backend's connection error
+        # The type only: a connection error's text may carry the cache's address.
+        logger.warning(
+            "Cache unavailable for site root paths: %s", type(error).__name__
+        )
+        with _without_shared_cache():
+            return Site.get_site_root_paths()
 
 
 class CachedSiteMiddleware:
@@ -25,6 +59,6 @@ class CachedSiteMiddleware:
         # Where Page.get_url() looks for them before asking the cache; lazy, so a
         # request that makes no page URL (the health check) never needs them.
         request._wagtail_cached_site_root_paths = SimpleLazyObject(
-            lambda: remembered("site_root_paths", Site.get_site_root_paths)
+            lambda: remembered("site_root_paths", site_root_paths)
         )
         return self.get_response(request)

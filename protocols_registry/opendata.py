@@ -76,6 +76,9 @@ def protocol_record(page, request=None):
     def absolute(url):
         return request.build_absolute_uri(url) if request else url
 
+    # With the request, the URL comes from the request's site root paths (see
+    # Page.get_url), not from a cache round trip per protocol.
+    url = page.get_url(request)
     status = getattr(page, "status", None) or page.status_on()
     in_force_from = page.in_force_from
     return {
@@ -100,8 +103,8 @@ def protocol_record(page, request=None):
             if link.decision.approves
         ],
         "summary": page.summary,
-        "url": absolute(page.url),
-        "pdf_url": absolute(page.url + "pdf/"),
+        "url": absolute(url),
+        "pdf_url": absolute(url + "pdf/"),
         "last_published_at": (
             page.last_published_at.isoformat(timespec="seconds")
             if page.last_published_at

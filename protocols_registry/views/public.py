@@ -95,7 +95,7 @@ def protocol_feed(request, index_page):
     _form, protocols = filter_protocols(index_page, request.GET)
     feed = Atom1Feed(
         title=_("Protocols: %(list)s") % {"list": index_page.title},
-        link=request.build_absolute_uri(index_page.url),
+        link=request.build_absolute_uri(index_page.get_url(request)),
         description=_("Published protocols for the exchange of personal data."),
         language="nl-BE",
         feed_url=request.build_absolute_uri(),
@@ -103,7 +103,7 @@ def protocol_feed(request, index_page):
     for page in protocols.order_by("-last_published_at")[:50]:
         feed.add_item(
             title=f"{page.reference} – {page.title}",
-            link=request.build_absolute_uri(page.url),
+            link=request.build_absolute_uri(page.get_url(request)),
             description=page.summary,
             unique_id=opendata.protocol_uri(page),
             pubdate=page.first_published_at,
@@ -165,7 +165,7 @@ def protocol_export_json(request, index_page):
     _form, protocols = filter_protocols(index_page, request.GET)
     payload = {
         "generated_at": timezone.now().isoformat(timespec="seconds"),
-        "source": request.build_absolute_uri(index_page.url),
+        "source": request.build_absolute_uri(index_page.get_url(request)),
         "fields": opendata.FIELD_DOCUMENTATION,
         "protocols": [opendata.protocol_record(page, request) for page in protocols],
     }

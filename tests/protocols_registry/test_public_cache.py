@@ -177,3 +177,33 @@ def test_the_party_filter_offers_a_new_party_as_soon_as_its_protocol_is_publishe
     build_protocol(title="Tweede protocol", parties=[newcomer, OrganisationFactory()])
     html = client.get(index_url).content.decode()
     assert f'value="{newcomer.enterprise_number}">Nieuwkomer vzw' in html
+
+
+def test_citizens_still_get_every_public_page_while_the_cache_is_down(
+    db, client, settings, caplog
+):
+    from home.demo.register import ensure_register_page
+    from tests.factories import protocol_index
+
+    page = build_protocol(title="Protocol zonder cache")
+    index, register = protocol_index(), ensure_register_page()
+    pages = [
+        (page.url, "Protocol zonder cache"),
+        (index.url, "Protocol zonder cache"),
+        (index.url + "?q=cache", "Protocol zonder cache"),
+        (index.url + "feed/", "Protocol zonder cache"),
+        (index.url + "export.json", "Protocol zonder cache"),
+        (register.url, register.title),
+    ]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.RedisCache",  # the production backend
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        }
+    }
+    for url, text in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert text in response.content.decode(), url
+    # Logged without the cache's address (a connection error's text carries it).
+    assert "unavailable" in caplog.text and "127.0.0.1:1" not in caplog.text
