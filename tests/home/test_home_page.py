@@ -44,3 +44,14 @@ def test_the_admin_login_goes_through_the_second_factor_login(client):
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert '<html lang="nl">' in page.content.decode()
+
+
+def test_the_admin_names_this_site_in_the_browser_tab(client, dpo_user):
+    from wagtail.models import Site
+
+    client.force_login(dpo_user)
+    title = re.search(
+        r"<title>(.*?)</title>", client.get("/admin/").content.decode(), re.S
+    )
+    assert title.group(1).strip().endswith(f"- {Site.objects.get().site_name}")
+    assert "Wagtail" not in title.group(1)
