@@ -4,16 +4,18 @@ CASE per site), and the sites' root paths, which every page URL needs, in the ca
 are remembered per public-cache generation, which any such change renews."""
 
 import contextlib
-import logging
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends.dummy import DummyCache
+from django.db import DatabaseError
 from django.utils.functional import SimpleLazyObject
 from wagtail.models import Site
 
-from protocols_registry.public_cache import remembered
-
-logger = logging.getLogger(__name__)
+from protocols_registry.public_cache import (
+    cache_unavailable,
+    remembered,
+    report_unavailable,
+)
 
 
 @contextlib.contextmanager
@@ -31,16 +33,16 @@ def site_root_paths():
     """Wagtail's Site.get_site_root_paths(), which keeps them in the cache. When the
     cache is down they are worked out from the database as Wagtail does when they
     are not cached, so that citizens still get the public pages (uncached, see
-    protocols_registry.public_cache) and only the health check reports the outage."""
-    try:
-        return Site.get_site_root_paths()
-    except Exception as error:  # noqa: BLE001 - any cache backend's connection error
-        # The type only: a connection error's text may carry the cache's address.
-        logger.warning(
-            "Cache unavailable for site root paths: %s", type(error).__name__
-        )
-        with _without_shared_cache():
+    protocols_registry.public_cache)."""
+    if not cache_unavailable():
+        try:
             return Site.get_site_root_paths()
+        except DatabaseError:
+            raise
+        except Exception as error:  # noqa: BLE001 - any cache backend's connection error
+            report_unavailable(error, "Cache for the site root paths")
+    with _without_shared_cache():
+        return Site.get_site_root_paths()
 
 
 class CachedSiteMiddleware:

@@ -130,20 +130,34 @@ def _last_modified(generation):
     return max(started, int(midnight.timestamp()))
 
 
-def _unavailable(error):
+def report_unavailable(error, what="Public page cache"):
+    """Log a failed call to the shared cache, and let the rest of this request do
+    without the cache rather than wait for it again: a cache that hangs would
+    otherwise cost its time-out once per lookup."""
     # The type only: a connection error's text may carry the cache's address.
-    logger.warning("Public page cache unavailable: %s", type(error).__name__)
+    logger.warning("%s unavailable: %s", what, type(error).__name__)
+    scope = _request_scope.get()
+    if scope is not None:
+        scope["unavailable"] = True
+
+
+def cache_unavailable():
+    """Whether the shared cache already failed during this request."""
+    scope = _request_scope.get()
+    return scope is not None and "unavailable" in scope
 
 
 def _lookup(request):
     """(generation, cached entry or None); (None, None) when the cache is down, so
     that the request goes on to its view (the health check reports the outage)
     rather than failing here."""
+    if cache_unavailable():
+        return None, None
     try:
         generation = current_generation()
         return generation, cache.get(_key(request, generation))
     except Exception as error:  # noqa: BLE001 - any cache backend's connection error
-        _unavailable(error)
+        report_unavailable(error)
         return None, None
 
 
@@ -169,13 +183,14 @@ def serve_cached(request, serve, *, restricted=False):
         "etag": f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
     }
     try:
-        cache.set(
-            _key(request, generation),
-            entry,
-            get_setting("PROTOCOLS_REGISTRY_CACHE_SECONDS"),
-        )
+        if not cache_unavailable():
+            cache.set(
+                _key(request, generation),
+                entry,
+                get_setting("PROTOCOLS_REGISTRY_CACHE_SECONDS"),
+            )
     except Exception as error:  # noqa: BLE001 - as above
-        _unavailable(error)
+        report_unavailable(error)
     return _answer(request, entry, generation, response)
 
 
@@ -199,6 +214,8 @@ def remembered(name, compute, timeout=24 * 3600):
     """A value derived from what the public pages show (the party and year choices
     of a list, whether any page is restricted), computed once per generation: any
     change that could alter it starts a new one."""
+    if cache_unavailable():
+        return compute()
     try:
         generation = current_generation()
         if _Memo.generation != generation:
@@ -208,11 +225,14 @@ def remembered(name, compute, timeout=24 * 3600):
         key = f"protocols_registry:data:{generation}:{name}"
         value = cache.get(key)
     except Exception as error:  # noqa: BLE001 - any cache backend's connection error
-        _unavailable(error)
+        report_unavailable(error)
         return compute()
     if value is None:
         value = compute()
-        cache.set(key, value, timeout)
+        try:
+            cache.set(key, value, timeout)
+        except Exception as error:  # noqa: BLE001 - a cache that only reads (failover)
+            report_unavailable(error)
     if len(_Memo.values) < MEMO_LIMIT:  # names that come from requests stay bounded
         _Memo.values[name] = value
     return value

@@ -125,6 +125,9 @@ class _Echo:
 def protocol_export_csv(request, index_page):
     _form, protocols = filter_protocols(index_page, request.GET)
     writer = csv.writer(_Echo())
+    # The rows are written after the middleware has returned: what every row's URL
+    # needs (the sites' root paths) is looked up now, within the request.
+    index_page.get_url(request)
 
     def rows():
         yield "\ufeff"  # byte-order mark: spreadsheet programs then read UTF-8
