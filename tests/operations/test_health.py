@@ -48,3 +48,17 @@ def test_the_administrator_learns_which_part_failed(
     body = json.loads(client.get("/healthz").content)
     assert body["checks"]["cache"] == "not ok"
     assert body["checks"]["database"] == "ok"
+
+
+def test_a_load_balancer_can_leave_the_cache_out(db, client, unreachable_cache):
+    # Public pages do without the cache, so a load balancer may keep the servers in.
+    response = client.get("/healthz?only=database,storage")
+    assert response.status_code == 200
+    assert json.loads(response.content) == {"status": "ok"}
+    assert client.get("/healthz?only=cache").status_code == 503
+
+
+def test_an_unknown_check_is_refused_by_name(db, client):
+    response = client.get("/healthz?only=database,disk")
+    assert response.status_code == 400
+    assert "database, cache, storage" in json.loads(response.content)["error"]
