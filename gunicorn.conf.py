@@ -40,13 +40,14 @@ limit_request_line = 8190
 limit_request_fields = 100
 
 
-def pre_fork(server, worker):
-    """Before each worker is forked from the preloaded master: put everything the
-    application created at start-up (Django, Wagtail, the models, some 200 000
-    objects) out of the garbage collector's reach. A worker's collections then scan
-    only what its requests create, instead of walking the whole framework on every
-    full collection, and they no longer write to the memory the workers share with
-    the master (copy-on-write). See gc.freeze() in Python's documentation."""
+def when_ready(server):
+    """Once, in the master, after the application is preloaded and before the first
+    worker is forked: put everything it created at start-up (Django, Wagtail, the
+    models: some 200 000 objects) out of the garbage collector's reach. A worker's
+    collections then scan only what its requests create, instead of walking the
+    whole framework on every full collection, and the collector no longer writes to
+    the memory pages the workers share with the master (reference counts still do).
+    See gc.freeze() in Python's documentation."""
     gc.freeze()
 
 

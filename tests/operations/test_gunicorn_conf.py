@@ -16,13 +16,14 @@ def _collected(thing):
 
 
 def test_workers_are_forked_with_the_preloaded_application_frozen():
+    # gunicorn calls when_ready once, after preloading and before the first fork.
     conf = runpy.run_path(str(CONF))
     assert conf["preload_app"] is True
     made_at_start_up = _StartUpObject()
     gc.unfreeze()
     assert _collected(made_at_start_up)
     try:
-        conf["pre_fork"](server=None, worker=None)
+        conf["when_ready"](server=None)
         # Out of the collector's reach: no collection in a worker walks it again.
         assert not _collected(made_at_start_up)
         assert gc.get_freeze_count() > 1000
