@@ -50,8 +50,8 @@ def test_the_admin_names_this_site_in_the_browser_tab(client, dpo_user):
     from wagtail.models import Site
 
     client.force_login(dpo_user)
-    title = re.search(
-        r"<title>(.*?)</title>", client.get("/admin/").content.decode(), re.S
-    )
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    title = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S)
     assert title.group(1).strip().endswith(f"- {Site.objects.get().site_name}")
     assert "Wagtail" not in title.group(1)
