@@ -263,3 +263,27 @@ def test_search_on_postgresql_reads_the_search_index_not_the_whole_table(catalog
         )
         plan = "\n".join(row for (row,) in cursor.fetchall())
     assert "Bitmap Index Scan on protocols_registry_search_title_body_gin" in plan, plan
+
+
+def test_search_rank_orders_rows_as_the_search_ranked_them(catalogue):
+    from protocols_registry.listing import search_rank
+
+    pks = sorted(
+        page.pk
+        for key, page in catalogue.items()
+        if key != "draft" and isinstance(page, ProtocolPage)
+    )
+    ranked = [pks[2], pks[0], pks[3], pks[1]]  # neither ascending nor descending
+    ordered = ProtocolPage.objects.filter(pk__in=ranked).order_by(search_rank(ranked))
+    assert list(ordered.values_list("pk", flat=True)) == ranked
+
+
+def test_a_search_lists_the_best_match_first(client, catalogue):
+    from protocols_registry.listing import search_protocol_ids
+
+    index = ProtocolIndexPage.objects.get()
+    ranked = search_protocol_ids(index, "Centraal Inschrijvingsregister")
+    expected = [ProtocolPage.objects.get(pk=pk).reference for pk in ranked]
+    assert len(expected) == 2
+    found = references_in(client.get("/protocollen/?q=Centraal+Inschrijvingsregister"))
+    assert found == expected
