@@ -1,9 +1,10 @@
 """/healthz for load balancers and monitoring: is this app server able to serve?
 
 It checks what every request may need: the database, the shared cache and the file
-storages (object storage in production), or only those named in ``?only=``. Anonymous callers learn only "ok" or "not
-ok" (with 200 or 503); an administrator also sees which part failed. Failures are
-logged with the exception type only: connection strings may hold passwords.
+storages (object storage in production), or only those named in ``?only=``.
+Anonymous callers learn only "ok" or "not ok" (with 200 or 503); an administrator
+also sees which part failed. Failures are logged with the exception type only:
+connection strings may hold passwords.
 """
 
 import logging
