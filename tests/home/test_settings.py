@@ -1,5 +1,6 @@
 """Start-up refuses insecure production settings; production passes check --deploy."""
 
+import json
 import os
 import subprocess
 import sys
@@ -99,3 +100,32 @@ def test_production_hashes_passwords_slowly():
     import config.settings as production
 
     assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+@pytest.mark.parametrize(
+    "switch, options",
+    [
+        (None, {"server_side_binding": True, "prepare_threshold": 5}),
+        ("0", {}),  # for a transaction-mode pooler that cannot keep them
+    ],
+)
+def test_postgresql_connections_prepare_statements_unless_switched_off(
+    tmp_path, switch, options
+):
+    overrides = {
+        **PRODUCTION,
+        "DATABASE_URL": "postgres://pr@db.internal:5432/protocolregister",
+    }
+    if switch is not None:
+        overrides["DATABASE_PREPARED_STATEMENTS"] = switch
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {})))",
+        env_overrides=overrides,
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == options

@@ -65,3 +65,28 @@ def test_query_counts_do_not_grow_with_the_number_of_protocols(client, settings)
     assert many == few
     assert few["detail"] <= DETAIL_LIMIT, few
     assert max(v for k, v in few.items() if k != "detail") <= LIST_LIMIT, few
+
+
+def _shape(sql):
+    # A prepared statement holds placeholders ($1, $2, …) where Django's log shows
+    # the values, so statements are compared up to their WHERE.
+    return sql.partition(" WHERE ")[0]
+
+
+def test_on_postgresql_the_detail_page_runs_prepared_statements(client):
+    """Planning costs PostgreSQL more than running these small queries, so each
+    connection prepares them once (config/settings.py)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    index = protocol_index()
+    probe = build_protocol(title="Het gemeten protocol", index=index)
+    for _ in range(6):  # psycopg prepares a statement on its fifth run
+        client.get(probe.url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(probe.url).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = {_shape(statement) for (statement,) in cursor.fetchall()}
+    unprepared = {_shape(query["sql"]) for query in captured} - prepared
+    assert len(captured) >= 5
+    assert not unprepared, unprepared
