@@ -434,10 +434,16 @@ class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
         super().full_clean(*args, **kwargs)
 
     # --- derived facts -----------------------------------------------------------
-    def approving_decisions(self):
+    def approving_decisions(self, decision_links=None):
+        """The decisions that approve this protocol, from ``decision_links`` (its
+        links with their decisions; read here by default)."""
+        if decision_links is None:
+            decision_links = self.decision_links.select_related(
+                "decision__organisation"
+            )
         return [
             link.decision
-            for link in self.decision_links.select_related("decision__organisation")
+            for link in decision_links
             if link.decision_id and link.decision.approves
         ]
 

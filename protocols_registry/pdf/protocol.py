@@ -14,6 +14,7 @@ from protocols_registry.pdf.base import (
     text,
 )
 from protocols_registry.pdf.richtext import richtext_flowables
+from protocols_registry.protocol_content import protocol_content
 from protocols_registry.sections import SECTIONS
 
 
@@ -21,9 +22,9 @@ def _date(value):
     return formats.date_format(value, "j F Y") if value else ""
 
 
-def _parties(page, styles):
+def _parties(parties, styles):
     rows = []
-    for party in page.parties.select_related("organisation"):
+    for party in parties:
         org = party.organisation
         details = [
             f"<b>{text(org.name)}</b>",
@@ -52,7 +53,7 @@ def _parties(page, styles):
     ]
 
 
-def _decisions_and_advices(page, styles, decisions, advices):
+def _decisions_and_advices(styles, decisions, advices):
     flowables = []
     for decision in decisions:
         rows = [
@@ -87,9 +88,9 @@ def _decisions_and_advices(page, styles, decisions, advices):
     return flowables
 
 
-def _data_items(page, styles):
+def _data_items(data_items, styles):
     rows = []
-    for number, item in enumerate(page.data_items.all(), start=1):
+    for number, item in enumerate(data_items, start=1):
         retention = item.retention
         if item.retention_until:
             retention = (retention + "\n" if retention else "") + _(
@@ -147,7 +148,7 @@ def _entry_into_force(page, styles):
     return [key_value_table(rows, styles)] if rows else []
 
 
-def _signatures(page, styles):
+def _signatures(page, signatories, styles):
     flowables = []
     if page.signed_date or page.signed_place:
         flowables.append(
@@ -163,18 +164,17 @@ def _signatures(page, styles):
             )
         )
     rows = [
-        [text(s.organisation.name), text(s.name), text(s.title)]
-        for s in page.signatories.select_related("organisation")
+        [text(s.organisation.name), text(s.name), text(s.title)] for s in signatories
     ]
     if rows:
         flowables.append(grid_table([_("For"), _("Name"), _("Function")], rows, styles))
     return flowables
 
 
-def _exchange_steps(page, styles):
+def _exchange_steps(exchange_steps, styles):
     steps = [
         ListItem(Paragraph(text(step.description), styles["body"]))
-        for step in page.exchange_steps.all()
+        for step in exchange_steps
     ]
     return [ListFlowable(steps, bulletType="1", leftIndent=14)] if steps else []
 
@@ -182,8 +182,7 @@ def _exchange_steps(page, styles):
 def render_protocol_pdf(page):
     """The PDF of one protocol page (as published), as bytes."""
     styles = build_styles()
-    decisions = page.approving_decisions()
-    advices = list(page.advices.select_related("organisation").order_by("advice_date"))
+    content = protocol_content(page)
     status = page.get_status_display()
 
     story = [
@@ -204,9 +203,11 @@ def render_protocol_pdf(page):
     ]
 
     special = {
-        "partijen": lambda: _parties(page, styles),
-        "besluiten": lambda: _decisions_and_advices(page, styles, decisions, advices),
-        "uitwisselingsproces": lambda: _exchange_steps(page, styles),
+        "partijen": lambda: _parties(content.parties, styles),
+        "besluiten": lambda: _decisions_and_advices(
+            styles, content.decisions, content.advices
+        ),
+        "uitwisselingsproces": lambda: _exchange_steps(content.exchange_steps, styles),
         "dienstenintegrator": lambda: [
             Paragraph(
                 text(
@@ -220,7 +221,7 @@ def render_protocol_pdf(page):
         ],
         "artikel-5": lambda: _periodicity(page, styles),
         "artikel-12": lambda: _entry_into_force(page, styles),
-        "ondertekening": lambda: _signatures(page, styles),
+        "ondertekening": lambda: _signatures(page, content.signatories, styles),
     }
     for anchor, heading, fields in SECTIONS:
         body = []
@@ -229,7 +230,7 @@ def render_protocol_pdf(page):
         for field in fields:
             body += richtext_flowables(getattr(page, field), styles)
         if anchor == "artikel-3":
-            body += _data_items(page, styles)
+            body += _data_items(content.data_items, styles)
             body += richtext_flowables(page.retention_note, styles)
         if anchor in ("artikel-5", "artikel-12"):
             body += special[anchor]()

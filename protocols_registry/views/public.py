@@ -22,6 +22,7 @@ from protocols_registry.conf import get_setting
 from protocols_registry.files import serve_file
 from protocols_registry.listing import filter_protocols
 from protocols_registry.pdf.protocol import render_protocol_pdf
+from protocols_registry.protocol_content import protocol_content
 from protocols_registry.sections import HEADINGS, SECTIONS
 
 
@@ -50,17 +51,11 @@ def protocol_list(request, index_page):
 def protocol_detail(request, page):
     # Each heading translated once: the contents list and the section both show it.
     headings = {key: str(heading) for key, heading in HEADINGS.items()}
+    content = protocol_content(page, draft=getattr(request, "is_preview", False))
     context = page.get_context(request)
     context.update(
         {
-            "parties": list(page.parties.select_related("organisation")),
-            "signatories": list(page.signatories.select_related("organisation")),
-            "decisions": page.approving_decisions(),
-            "advices": list(
-                page.advices.select_related("organisation").order_by(
-                    "advice_date", "organisation__name"
-                )
-            ),
+            **vars(content),
             "base_template": get_setting("PROTOCOLS_REGISTRY_BASE_TEMPLATE"),
             "uri": opendata.protocol_uri(page),
             "sections": [

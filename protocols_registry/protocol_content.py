@@ -1,0 +1,62 @@
+"""What a protocol says besides its page's own fields: its parties, approving
+decisions, DPO advices, exchange steps, data items and signatories, in the order the
+web page and the PDF show them.
+
+A published protocol's content is read with queries compiled once (a protocol page
+is the site's most visited page and these six queries were most of its cost, see
+protocols_registry.compiled_query). A draft's is read through the page's relations:
+in a preview, modelcluster holds the edited children in memory, not in the database.
+"""
+
+from dataclasses import dataclass
+
+from protocols_registry.compiled_query import CompiledQuery
+from protocols_registry.models import ProtocolPage
+
+# Each relation of a protocol as the public page shows it.
+RELATIONS = {
+    "parties": lambda page: page.parties.select_related("organisation"),
+    "decision_links": lambda page: page.decision_links.select_related(
+        "decision__organisation"
+    ),
+    "advices": lambda page: page.advices.select_related("organisation").order_by(
+        "advice_date", "organisation__name"
+    ),
+    "exchange_steps": lambda page: page.exchange_steps.all(),
+    "data_items": lambda page: page.data_items.all(),
+    "signatories": lambda page: page.signatories.select_related("organisation"),
+}
+
+# The same querysets for a protocol given by its id. The page built here is a
+# stand-in that only carries the id; the rows never point to it.
+COMPILED = {
+    name: CompiledQuery(lambda page_id, query=query: query(ProtocolPage(pk=page_id)))
+    for name, query in RELATIONS.items()
+}
+
+
+@dataclass(frozen=True)
+class ProtocolContent:
+    parties: list
+    decisions: list  # the approving ones
+    advices: list
+    exchange_steps: list
+    data_items: list
+    signatories: list
+
+
+def protocol_content(page, *, draft=False):
+    """The content of ``page`` as stored; with ``draft``, as the page object holds it
+    (a preview of unsaved changes)."""
+    if draft or page.pk is None:
+        rows = {name: list(query(page)) for name, query in RELATIONS.items()}
+    else:
+        rows = {name: query.run(page.pk) for name, query in COMPILED.items()}
+    return ProtocolContent(
+        parties=rows["parties"],
+        decisions=page.approving_decisions(rows["decision_links"]),
+        advices=rows["advices"],
+        exchange_steps=rows["exchange_steps"],
+        data_items=rows["data_items"],
+        signatories=rows["signatories"],
+    )
