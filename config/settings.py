@@ -143,16 +143,14 @@ if DATABASE_URL:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
         "DATABASE_PREPARED_STATEMENTS", True
     ):
-        # A public page's queries are the same few statements with another id, and
-        # PostgreSQL spends longer planning them than running them (0.2-0.5 ms
-        # against 0.05-0.1 ms each). psycopg prepares a statement on a connection
-        # once it has run prepare_threshold times, after which it is only executed;
-        # preparing needs server-side parameter binding. Django leaves both off for
-        # the sake of transaction-mode connection poolers (PgBouncer before 1.21),
-        # which can switch this off with DATABASE_PREPARED_STATEMENTS=0.
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            server_side_binding=True, prepare_threshold=5
-        )
+        # A protocol page's content is read with the same statements every time,
+        # and PostgreSQL spent longer planning them than running them; the project
+        # prepares those (protocols_registry.compiled_query), which needs server-side
+        # parameter binding. Nothing else is prepared (psycopg's prepare_threshold
+        # stays off, as Django leaves it): the list's best plan depends on its
+        # filter values, and a generic plan made its page 50 twice as slow. Off for
+        # a transaction-mode connection pooler (PgBouncer before 1.21).
+        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {

@@ -4,10 +4,13 @@ Django builds and compiles a queryset's SQL on every run. For the small, fixed-s
 queries of a public protocol page (a protocol's parties, decisions, advices, …) that
 costs three to four times what the database spends running them (docs/performance.md),
 although the SQL never changes but for the protocol's id. A CompiledQuery keeps the
-SQL and the way its rows become model instances, and only sends new values.
+SQL and the way its rows become model instances, and only sends new values. On
+PostgreSQL the statement is also prepared, once per connection: planning these small
+queries took PostgreSQL longer than running them.
 """
 
 import threading
+from contextlib import contextmanager
 
 from django.db import connections
 from django.db.models.query import ModelIterable, get_related_populators
@@ -43,7 +46,8 @@ class CompiledQuery:
         values = list(plan.params)
         for position, index in plan.slots:
             values[position] = params[index]
-        with connections[plan.alias].cursor() as cursor:
+        connection = connections[plan.alias]
+        with connection.cursor() as cursor, _prepared(connection):
             cursor.execute(plan.sql, values)
             rows = cursor.fetchall()
         return [plan.instance(row) for row in plan.compiler.results_iter([rows])]
@@ -96,3 +100,26 @@ class _Plan:
         for name, position in self.annotations.items():
             setattr(obj, name, row[position])
         return obj
+
+
+@contextmanager
+def _prepared(connection):
+    """Have psycopg prepare the statements run inside, so that PostgreSQL plans each
+    once per connection and then only runs it.
+
+    Only these: with Django's default prepare_threshold (None) psycopg prepares
+    nothing else, and should not, because the best plan of a statement like the
+    list's depends on its values, where a prepared statement may be given a generic
+    plan. psycopg prepares with server-side binding only (settings: the database's
+    OPTIONS server_side_binding); with client-side binding this does nothing.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    psycopg_connection = connection.connection
+    previous = psycopg_connection.prepare_threshold
+    psycopg_connection.prepare_threshold = 0  # prepare at the first run
+    try:
+        yield
+    finally:
+        psycopg_connection.prepare_threshold = previous

@@ -105,11 +105,11 @@ def test_production_hashes_passwords_slowly():
 @pytest.mark.parametrize(
     "switch, options",
     [
-        (None, {"server_side_binding": True, "prepare_threshold": 5}),
+        (None, {"server_side_binding": True}),
         ("0", {}),  # for a transaction-mode pooler that cannot keep them
     ],
 )
-def test_postgresql_connections_prepare_statements_unless_switched_off(
+def test_postgresql_binds_parameters_on_the_server_unless_switched_off(
     tmp_path, switch, options
 ):
     overrides = {
