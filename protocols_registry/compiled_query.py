@@ -21,16 +21,18 @@ class CompiledQuery:
     other values for its parameters.
 
     ``build`` receives a stand-in value for each parameter and returns the queryset.
-    It must use each parameter as a plain value (``page_id=page_id``): a lookup that
-    rewrites its value (``startswith``, ``in``) is refused, as are querysets whose rows
-    are not model instances (``values()``) or that prefetch. Rows become instances as
-    Django's own iteration makes them, ``select_related()`` and annotations included.
+    It must use each parameter as a plain value of an integer or text column
+    (``page_id=page_id``, ``slug=slug``): a lookup that rewrites its value
+    (``startswith``, ``in``) is refused, as are querysets whose rows are not model
+    instances (``values()``) or that prefetch. Rows become instances as Django's own
+    iteration makes them, ``select_related()`` and annotations included.
     Per thread, because a compiler belongs to its thread's database connection.
     """
 
-    # Stand-ins for the parameters: integers no id or constant will equal, inside
-    # the range of a 32-bit column (Django drops a condition on a value outside it).
-    STAND_IN = -2_046_813_579
+    # Stand-ins for the parameters: integers no id, depth or constant will equal,
+    # positive and inside the range of a 32-bit column (Django drops a condition on a
+    # value outside its column's range). A text column gets their digits.
+    STAND_IN = 2_046_813_579
 
     def __init__(self, build):
         self.build = build
@@ -78,7 +80,11 @@ class _Plan:
         self.slots = []
         for index in range(arity):
             stand_in = CompiledQuery.STAND_IN - index
-            positions = [n for n, value in enumerate(self.params) if value == stand_in]
+            positions = [
+                n
+                for n, value in enumerate(self.params)
+                if value in (stand_in, str(stand_in))
+            ]
             if len(positions) != 1:
                 raise ValueError(
                     f"Parameter {index + 1} must appear once, as a plain value, in "

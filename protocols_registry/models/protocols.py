@@ -20,6 +20,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from protocols_registry.compiled_query import CompiledQuery
 from protocols_registry.fields import DecisionReferenceField
 from protocols_registry.public_cache import PublicCacheMixin
 from protocols_registry.validators import slug_for_reference
@@ -94,18 +95,15 @@ class ProtocolIndexPage(PublicCacheMixin, RoutablePageMixin, Page):
     def route(self, request, path_components):
         # A protocol below this list is found with its own fields in one query;
         # Wagtail's generic routing takes two (the page, then its specific type).
-        # A child is a page one level deeper under this path, as in Wagtail's own
-        # get_children(); slugs are unique among siblings, so no ORDER BY is needed
-        # (child_of() and first() cost a third of this query's compile time).
+        # The query is compiled once (PROTOCOL_BY_DEPTH_AND_SLUG); a child is the
+        # page one level deeper whose path starts with this list's, as in Wagtail's
+        # own get_children(), and slugs are unique among siblings.
         if path_components:
-            child = ProtocolPage.objects.filter(
-                path__startswith=self.path,
-                depth=self.depth + 1,
-                slug=path_components[0],
-            ).order_by()
-            child = next(iter(child[:1]), None)
-            if child is not None:
-                return child.route(request, path_components[1:])
+            for child in PROTOCOL_BY_DEPTH_AND_SLUG.run(
+                self.depth + 1, path_components[0]
+            ):
+                if child.path.startswith(self.path):
+                    return child.route(request, path_components[1:])
         return super().route(request, path_components)
 
     @path("")
@@ -541,6 +539,13 @@ class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
         from protocols_registry.views.public import protocol_decision_pdf
 
         return protocol_decision_pdf(request, self, reference)
+
+
+# Protocols at a depth with a slug: the pages a protocol list's children may be
+# (usually one; ProtocolIndexPage.route keeps the one below the list).
+PROTOCOL_BY_DEPTH_AND_SLUG = CompiledQuery(
+    lambda depth, slug: ProtocolPage.objects.filter(depth=depth, slug=slug).order_by()
+)
 
 
 class ProtocolParty(Orderable):

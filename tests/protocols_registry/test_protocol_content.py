@@ -173,3 +173,25 @@ def test_a_preview_shows_the_drafts_content_not_the_published(protocols):
     assert protocol_content(draft, draft=True).exchange_steps[0].description == (
         "Een nieuwe stap"
     )
+
+
+def test_a_protocol_list_routes_only_to_its_own_protocols(rf):
+    from django.http import Http404
+    from wagtail.models import Page
+
+    from protocols_registry.models import ProtocolIndexPage
+    from tests.factories import protocol_index
+
+    index = protocol_index()
+    protocol = build_protocol(index=index)
+    elsewhere = Page.get_first_root_node().add_child(
+        instance=Page(title="Elders", slug="elders")
+    )
+    other = elsewhere.add_child(
+        instance=ProtocolIndexPage(title="Andere lijst", slug="andere-lijst")
+    )
+    assert other.depth == index.depth  # same depth and slug, another list's child
+    request = rf.get("/")
+    assert index.route(request, [protocol.slug]).page == protocol
+    with pytest.raises(Http404):
+        other.route(request, [protocol.slug])
