@@ -5,10 +5,11 @@ queries of a public protocol page (a protocol's parties, decisions, advices, …
 costs three to four times what the database spends running them (docs/performance.md),
 although the SQL never changes but for the protocol's id. A CompiledQuery keeps the
 SQL and the way its rows become model instances, and only sends new values. On
-PostgreSQL the statement is also prepared, once per connection: planning these small
-queries took PostgreSQL longer than running them.
+PostgreSQL with server-side binding the statement is also prepared, once per
+connection: planning these small queries took PostgreSQL longer than running them.
 """
 
+import inspect
 import threading
 from contextlib import contextmanager
 
@@ -25,26 +26,33 @@ class CompiledQuery:
     (``page_id=page_id``, ``slug=slug``): a lookup that rewrites its value
     (``startswith``, ``in``) is refused, as are querysets whose rows are not model
     instances (``values()``) or that prefetch. Rows become instances as Django's own
-    iteration makes them, ``select_related()`` and annotations included.
-    Per thread, because a compiler belongs to its thread's database connection.
+    iteration makes them, ``select_related()`` and annotations included, except that
+    a row read through a related manager does not point back to its owner (set it if
+    needed). Per thread, because a compiler belongs to its thread's connection.
     """
 
     # Stand-ins for the parameters: integers no id, depth or constant will equal,
-    # positive and inside the range of a 32-bit column (Django drops a condition on a
-    # value outside its column's range). A text column gets their digits.
+    # positive and inside the range of a 32-bit column (Django compiles no SQL for an
+    # exact match on a value outside its column's range). A text column gets their
+    # digits.
     STAND_IN = 2_046_813_579
 
     def __init__(self, build):
         self.build = build
+        # The parameters without a default (a default binds a value at definition).
+        self.arity = sum(
+            parameter.default is parameter.empty
+            for parameter in inspect.signature(build).parameters.values()
+        )
         self._local = threading.local()
 
     def run(self, *params):
         """The model instances for these parameter values, as a list."""
-        plan = self._plan(len(params))
-        if len(params) != len(plan.slots):
+        if len(params) != self.arity:
             raise TypeError(
-                f"This query takes {len(plan.slots)} parameters, not {len(params)}."
+                f"This query takes {self.arity} parameters, not {len(params)}."
             )
+        plan = self._plan()
         values = list(plan.params)
         for position, index in plan.slots:
             values[position] = params[index]
@@ -54,14 +62,14 @@ class CompiledQuery:
             rows = cursor.fetchall()
         return [plan.instance(row) for row in plan.compiler.results_iter([rows])]
 
-    def _plan(self, arity):
+    def _plan(self):
         plan = getattr(self._local, "plan", None)
         if plan is None:
-            plan = self._local.plan = _Plan(self._build(arity), arity)
+            plan = self._local.plan = _Plan(self._build(), self.arity)
         return plan
 
-    def _build(self, arity):
-        queryset = self.build(*(self.STAND_IN - index for index in range(arity)))
+    def _build(self):
+        queryset = self.build(*(self.STAND_IN - index for index in range(self.arity)))
         if queryset._iterable_class is not ModelIterable:
             raise TypeError("A CompiledQuery returns model instances, not values().")
         if queryset._prefetch_related_lookups:

@@ -5,7 +5,8 @@ web page and the PDF show them.
 A published protocol's content is read with queries compiled once (a protocol page
 is the site's most visited page and these six queries were most of its cost, see
 protocols_registry.compiled_query). A draft's is read through the page's relations:
-in a preview, modelcluster holds the edited children in memory, not in the database.
+in a preview, modelcluster holds the edited children in memory, not in the database
+(advices are not part of a page revision and come from the database either way).
 """
 
 from dataclasses import dataclass
@@ -52,6 +53,10 @@ def protocol_content(page, *, draft=False):
         rows = {name: list(query(page)) for name, query in RELATIONS.items()}
     else:
         rows = {name: query.run(page.pk) for name, query in COMPILED.items()}
+        for name, children in rows.items():  # as a related manager would
+            owner = ProtocolPage._meta.get_field(name).field.name
+            for child in children:
+                setattr(child, owner, page)
     return ProtocolContent(
         parties=rows["parties"],
         decisions=page.approving_decisions(rows["decision_links"]),

@@ -85,6 +85,16 @@ def test_a_compiled_query_reads_what_the_orm_reads(protocols, relation):
     assert len(queries) == 0  # decision__organisation, two levels deep
 
 
+def test_content_rows_point_back_to_their_protocol(protocols):
+    page = protocols[0]
+    content = protocol_content(page)
+    with CaptureQueriesContext(connection) as queries:
+        owners = {party.page for party in content.parties}
+        owners |= {advice.protocol for advice in content.advices}
+        owners |= {step.page for step in content.exchange_steps}
+    assert owners == {page} and len(queries) == 0
+
+
 def test_a_query_is_compiled_once_and_run_with_each_value(protocols):
     query = CompiledQuery(
         lambda page_id: ProtocolExchangeStep.objects.filter(page_id=page_id)
@@ -151,12 +161,36 @@ def test_the_number_of_parameters_is_checked(protocols):
         query.run(protocols[0].pk, 2)
 
 
-def test_advices_are_in_date_then_party_order(protocols):
+def test_page_and_pdf_list_advices_by_date_then_party(protocols):
+    import datetime
+    import io
+
+    from django.utils.translation import gettext
+    from pypdf import PdfReader
+
+    from protocols_registry.pdf.protocol import render_protocol_pdf
+
     page = protocols[0]
+    first, second, third = DPOAdvice.objects.filter(protocol=page).order_by("pk")
+    # Neither the advices' creation order nor their parties' ids give this order.
+    first.advice_date = datetime.date(2025, 3, 5)
+    first.save()
+    for advice, name in ((second, "Zuidelijke dienst"), (third, "Aalterse dienst")):
+        advice.organisation.name = name
+        advice.organisation.save()
+    expected = ["Aalterse dienst", "Zuidelijke dienst", first.organisation.name]
+
     advices = protocol_content(page).advices
-    assert [(a.advice_date, a.organisation.name) for a in advices] == sorted(
-        (a.advice_date, a.organisation.name)
-        for a in DPOAdvice.objects.filter(protocol=page)
+    assert [advice.organisation.name for advice in advices] == expected
+    pdf = "".join(
+        sheet.extract_text()
+        for sheet in PdfReader(io.BytesIO(render_protocol_pdf(page))).pages
+    )
+    # From the advices' table header on, the parties' names first appear in its rows
+    # (the signatures come after it).
+    table = pdf[pdf.index(gettext("DPO of")) :]
+    assert [name for _, name in sorted((table.index(n), n) for n in expected)] == (
+        expected
     )
 
 
