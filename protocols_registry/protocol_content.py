@@ -17,9 +17,7 @@ from protocols_registry.models import ProtocolPage
 # Each relation of a protocol as the public page shows it.
 RELATIONS = {
     "parties": lambda page: page.parties.select_related("organisation"),
-    "decision_links": lambda page: page.decision_links.select_related(
-        "decision__organisation"
-    ),
+    "decision_links": lambda page: page.linked_decisions(),
     "advices": lambda page: page.advices.select_related("organisation").order_by(
         "advice_date", "organisation__name"
     ),

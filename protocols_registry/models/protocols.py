@@ -432,13 +432,15 @@ class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
         super().full_clean(*args, **kwargs)
 
     # --- derived facts -----------------------------------------------------------
+    def linked_decisions(self):
+        """Its links to decisions, with each decision and its organisation."""
+        return self.decision_links.select_related("decision__organisation")
+
     def approving_decisions(self, decision_links=None):
-        """The decisions that approve this protocol, from ``decision_links`` (its
-        links with their decisions; read here by default)."""
+        """The decisions that approve this protocol, from ``decision_links`` (the
+        links as linked_decisions() reads them, by default read here)."""
         if decision_links is None:
-            decision_links = self.decision_links.select_related(
-                "decision__organisation"
-            )
+            decision_links = self.linked_decisions()
         return [
             link.decision
             for link in decision_links
