@@ -1,6 +1,6 @@
 from django.urls import path
 
-from exchanges.views import admin, worklist
+from exchanges.views import admin, roles, worklist
 
 app_name = "exchanges_admin"
 
@@ -36,4 +36,10 @@ urlpatterns = [
         name="certificate",
     ),
     path("audit/", admin.audit_log, name="audit_log"),
+    path("roles/", roles.role_grant_list, name="role_grants"),
+    path(
+        "roles/<int:grant_id>/decide/",
+        roles.role_grant_decide,
+        name="role_grant_decide",
+    ),
 ]

@@ -12,7 +12,16 @@ class ExchangesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # checks registers the deploy checks; worklist registers its deleter.
-        from exchanges import checks, roles, worklist  # noqa: F401
+        # checks registers the deploy checks; worklist and handling_notes their deleters.
+        from exchanges import (  # noqa: F401
+            checks,
+            handling_notes,
+            identity_audit,
+            retention_audit,
+            roles,
+            worklist,
+        )
 
         post_migrate.connect(roles.sync_role_permissions, sender=self)
+        identity_audit.connect()
+        retention_audit.connect()

@@ -113,10 +113,12 @@ def record(
     obj=None,
     transfer=None,
     details=None,
+    **named,
 ):
     """Append one event. Must run inside the transaction of the action it records,
-    so that one never exists without the other."""
-    entry = {"obj": obj, "transfer": transfer, "details": details}
+    so that one never exists without the other. ``named`` are the entry's other
+    keys (see record_many)."""
+    entry = {"obj": obj, "transfer": transfer, "details": details, **named}
     return record_many(action, [entry], user=user, actor=actor, request=request)[0]
 
 
@@ -138,7 +140,9 @@ def _check_details(value, where="details"):
 def record_many(action, entries, *, user=None, actor=None, request=None):
     """Append one event per entry (a dict with ``obj``, ``transfer``, ``details``),
     in order, under one lock: what a batch of the same action by the same actor
-    writes."""
+    writes. An entry may name its object, transfer and actor by id instead
+    (``object_type``, ``object_id``, ``transfer_id``, ``actor_id``): an event written
+    later about something that may be gone by then (exchanges.refusals)."""
     if not connection.in_atomic_block:
         raise RuntimeError("Audit events are written inside the action's transaction.")
     if user is None and request is not None and request.user.is_authenticated:
@@ -160,12 +164,18 @@ def record_many(action, entries, *, user=None, actor=None, request=None):
         event = AuditEvent(
             sequence=sequence,
             created_at=now,
-            actor_id=user.pk if user is not None else None,
+            actor_id=user.pk if user is not None else entry.get("actor_id"),
             actor=actor or (user.get_username() if user is not None else "anonymous"),
             action=action,
-            object_type=obj._meta.model_name if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            transfer_id=transfer.pk if transfer is not None else None,
+            object_type=(
+                obj._meta.model_name
+                if obj is not None
+                else entry.get("object_type", "")
+            ),
+            object_id=str(obj.pk) if obj is not None else entry.get("object_id", ""),
+            transfer_id=(
+                transfer.pk if transfer is not None else entry.get("transfer_id")
+            ),
             ip_address=client_ip(request),
             details=entry.get("details") or {},
         )

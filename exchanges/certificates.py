@@ -16,12 +16,14 @@ data were deleted; the last proves the whole file, one byte as much as any other
 import base64
 import json
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from reportlab.platypus import Paragraph, Spacer
 
-from exchanges import signing
+from exchanges import deletion, signing
+from exchanges.audit_actions import actor_label
+from exchanges.models import DeletionEvidence
 from protocols_registry.pdf.base import (
     build_styles,
     key_value_table,
@@ -45,6 +47,62 @@ def _section(title, rows, styles):
     ]
 
 
+def _what_was_sanitized(subject, record_count):
+    """(media type, data set, method type, verification method) by subject: the
+    file, one person's row, what a transfer's deletion covers at its commit, or a
+    transfer of which the platform held nothing."""
+    if subject == "payload":
+        return (
+            _("Encrypted file in the payload storage of the platform"),
+            _(
+                "The transferred file of transfer %(transfer)s under protocol %(protocol)s"
+            ),
+            _("Purge (cryptographic erase, then removal of the encrypted file)"),
+            _(
+                "The storage is looked up again after the removal, every stored "
+                "version included."
+            ),
+        )
+    if subject == "person":
+        return (
+            _("Encrypted row in the database of the platform"),
+            _("One person's data of transfer %(transfer)s under protocol %(protocol)s"),
+            _("Purge (cryptographic erase)"),
+            _("The row and its data key are looked up again after deletion."),
+        )
+    if not record_count:
+        return (
+            _("None: the platform held no personal data of this transfer"),
+            _("Personal data of transfer %(transfer)s under protocol %(protocol)s"),
+            _("None needed on the platform"),
+            _("The transfer's file, data key and rows are looked up."),
+        )
+    return (
+        _("Data keys and encrypted rows in the database of the platform"),
+        _("Personal data of transfer %(transfer)s under protocol %(protocol)s"),
+        _("Purge (cryptographic erase)"),
+        _(
+            "The data key and the rows are looked up again after deletion; the "
+            "removal of the encrypted file is certified separately."
+        ),
+    )
+
+
+def _reason_label(code):
+    try:
+        return str(DeletionEvidence.Reason(code).label)
+    except ValueError:
+        return code
+
+
+def _method_label(method):
+    """The signed evidence keeps the method in English; the two the platform
+    writes are shown translated."""
+    if method in (deletion.METHOD, deletion.FILE_METHOD):
+        return _(method)
+    return method
+
+
 def render_certificate(evidence):
     """The signed certificate of one DeletionEvidence, as bytes."""
     signing.verify(
@@ -53,8 +111,10 @@ def render_certificate(evidence):
     data = json.loads(evidence.evidence_json)
     styles = build_styles()
     deleted_at = parse_datetime(data["deleted_at"])
+    # In the site's time zone (Europe/Brussels), with the zone: the file leaves
+    # the site. The evidence itself keeps the moment in UTC.
     when = (
-        formats.date_format(deleted_at, "j F Y H:i:s")
+        formats.date_format(timezone.localtime(deleted_at), "j F Y H:i:s T")
         if deleted_at
         else data["deleted_at"]
     )
@@ -72,23 +132,22 @@ def render_certificate(evidence):
     story += _section(
         _("Person or job performing the sanitization"),
         [
-            (_("Name"), data["actor"]),
+            (_("Name"), str(actor_label(data["actor"]))),
             (_("Organisation"), data["installation"]),
             (_("Date and time"), when),
         ],
         styles,
     )
+    media_type, data_set, method_type, verification_method = _what_was_sanitized(
+        data["subject"], data["record_count"]
+    )
     story += _section(
         _("Media information"),
         [
-            (
-                _("Media type"),
-                _("Encrypted file in the payload storage of the platform"),
-            ),
+            (_("Media type"), media_type),
             (
                 _("Data set"),
-                _("Personal data of transfer %(transfer)s under protocol %(protocol)s")
-                % {"transfer": data["transfer"], "protocol": data["protocol"]},
+                data_set % {"transfer": data["transfer"], "protocol": data["protocol"]},
             ),
             (_("Identifier"), data["subject_id"] or "—"),
             (_("Records"), str(data["record_count"])),
@@ -106,13 +165,10 @@ def render_certificate(evidence):
     story += _section(
         _("Sanitization details"),
         [
-            (_("Method type"), _("Purge (cryptographic erase)")),
-            (_("Method used"), data["method"]),
-            (_("Reason"), data["reason"]),
-            (
-                _("Verification method"),
-                _("The data key and the file are looked up again after deletion."),
-            ),
+            (_("Method type"), method_type),
+            (_("Method used"), _method_label(data["method"])),
+            (_("Reason"), _reason_label(data["reason"])),
+            (_("Verification method"), verification_method),
             (_("Verification result"), data["verification"]),
             (_("Verified"), _("yes") if data["verified"] else _("NO")),
             (_("SHA-256 of the file"), data["sha256_plaintext"] or "—"),

@@ -17,6 +17,7 @@ file size.
 import base64
 import hashlib
 import os
+import re
 import secrets
 import struct
 from concurrent.futures import ThreadPoolExecutor
@@ -34,7 +35,9 @@ HEADER = struct.Struct(">7sI7s")  # magic, chunk size, nonce prefix
 HEADER_SIZE = HEADER.size
 TAG_SIZE = 16
 NONCE_SIZE = 12
+PREFIX_SIZE = 7  # random part of a chunk nonce; 4-byte counter and 1-byte flag follow
 KEY_SIZE = 32
+KEY_ID = re.compile(r"[A-Za-z0-9._-]{1,40}")  # fits the key_id columns
 WRAP_CONTEXT = b"protocol-registry/data-key/v1|"
 CHUNK_CONTEXT = b"protocol-registry/payload/v1|"
 
@@ -63,15 +66,17 @@ def _parse_keys(text, source):
         if not line or line.startswith("#"):
             continue
         key_id, sep, encoded = line.partition(":")
+        key_id = key_id.strip()
         try:
             key = base64.b64decode(encoded.strip(), validate=True)
         except ValueError:
             key = b""
-        if not sep or not key_id.strip() or len(key) != KEY_SIZE:
+        if not sep or not KEY_ID.fullmatch(key_id) or len(key) != KEY_SIZE:
             raise KeyringError(
-                f"{source}, entry {number}: expected 'key-id:base64 of 32 bytes'."
+                f"{source}, entry {number}: expected 'key-id:base64 of 32 bytes' "
+                "(a key id is 1 to 40 letters, digits, '.', '_' or '-')."
             )
-        keys.append(MasterKey(key_id.strip(), key))
+        keys.append(MasterKey(key_id, key))
     if not keys:
         raise KeyringError(f"{source} holds no master key.")
     if len({key.key_id for key in keys}) != len(keys):
@@ -84,21 +89,41 @@ def load_keyring():
     from_env = get_setting("EXCHANGES_MASTER_KEYS")
     if from_env:
         return _parse_keys(from_env, "EXCHANGES_MASTER_KEYS")
+    return read_key_file(key_file())
+
+
+def key_file():
+    """The key file the keyring comes from; None when EXCHANGES_MASTER_KEYS sets it
+    (then only whoever sets the environment can change the keyring)."""
+    if get_setting("EXCHANGES_MASTER_KEYS"):
+        return None
     path = key_file_setting("EXCHANGES_MASTER_KEY_FILE")
     if path is None:
         raise KeyringError(
             "No master key: set EXCHANGES_MASTER_KEYS or EXCHANGES_MASTER_KEY_FILE."
         )
+    return path
+
+
+def read_key_file(path):
     try:
-        text = path.read_text(encoding="ascii")
+        text = Path(path).read_text(encoding="ascii")
     except FileNotFoundError:
         raise KeyringError(f"The master key file {path} does not exist.") from None
     return _parse_keys(text, f"The master key file {path}")
 
 
+def new_master_key():
+    return MasterKey("k" + secrets.token_hex(4), os.urandom(KEY_SIZE))
+
+
+def key_line(key):
+    """A keyring entry: ``id:base64 of the 32 key bytes``."""
+    return f"{key.key_id}:{base64.b64encode(key.key).decode('ascii')}"
+
+
 def new_master_key_line():
-    key_id = "k" + secrets.token_hex(4)
-    return f"{key_id}:{base64.b64encode(os.urandom(KEY_SIZE)).decode('ascii')}"
+    return key_line(new_master_key())
 
 
 def create_key_file(path):
@@ -118,10 +143,85 @@ def write_key_file(path, keys):
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         for key in keys:
-            handle.write(f"{key.key_id}:{base64.b64encode(key.key).decode('ascii')}\n")
+            handle.write(key_line(key) + "\n")
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, path)
+
+
+def add_to_key_file(path, key):
+    """Append ``key`` as the last, not active, key: servers can read with it before
+    any server writes with it."""
+    keys = read_key_file(path)
+    if any(existing.key_id == key.key_id for existing in keys):
+        raise KeyringError(f"The master key file {path} already holds {key.key_id}.")
+    write_key_file(path, [*keys, key])
+
+
+def activate_in_key_file(path, key_id):
+    """Move ``key_id`` to the front: new wraps use it from the next request on."""
+    keys = read_key_file(path)
+    chosen = [key for key in keys if key.key_id == key_id]
+    if not chosen:
+        raise KeyringError(f"The master key file {path} does not hold {key_id}.")
+    write_key_file(path, chosen + [key for key in keys if key.key_id != key_id])
+
+
+def remove_from_key_file(path, key_id):
+    keys = read_key_file(path)
+    kept = [key for key in keys if key.key_id != key_id]
+    if len(kept) == len(keys):
+        raise KeyringError(f"The master key file {path} does not hold {key_id}.")
+    if not kept or keys[0].key_id == key_id:
+        raise KeyringError(f"{key_id} is the active master key: it cannot be removed.")
+    write_key_file(path, kept)
+
+
+# --- the pseudonym key ----------------------------------------------------------------
+# Its own key rather than SECRET_KEY: SECRET_KEY signs sessions, is handed to every
+# library that wants one and is rotated for reasons of its own; whoever holds the
+# pseudonym key and the database can test a guessed national register number.
+
+
+def _parse_pseudonym_key(text, source):
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except ValueError:
+        key = b""
+    if len(key) != KEY_SIZE:
+        raise KeyringError(f"{source}: expected the base64 of 32 random bytes.")
+    return key
+
+
+def load_pseudonym_key():
+    """The 32-byte HMAC key of pseudonyms. Raises KeyringError with a clear message."""
+    from_env = get_setting("EXCHANGES_PSEUDONYM_KEY")
+    if from_env:
+        return _parse_pseudonym_key(from_env, "EXCHANGES_PSEUDONYM_KEY")
+    path = key_file_setting("EXCHANGES_PSEUDONYM_KEY_FILE")
+    if path is None:
+        raise KeyringError(
+            "No pseudonym key: set EXCHANGES_PSEUDONYM_KEY or "
+            "EXCHANGES_PSEUDONYM_KEY_FILE (manage.py create_keys makes the file)."
+        )
+    try:
+        text = path.read_text(encoding="ascii")
+    except FileNotFoundError:
+        raise KeyringError(
+            f"The pseudonym key file {path} does not exist (manage.py create_keys "
+            "makes it)."
+        ) from None
+    return _parse_pseudonym_key(text, f"The pseudonym key file {path}")
+
+
+def create_pseudonym_key_file(path):
+    """Create the pseudonym key file (base64 of 32 random bytes), owner-only."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(base64.b64encode(os.urandom(KEY_SIZE)).decode("ascii") + "\n")
+    return path
 
 
 # --- data keys ----------------------------------------------------------------------
@@ -131,8 +231,15 @@ def _wrap_aad(payload_id):
     return WRAP_CONTEXT + str(payload_id).encode("ascii")
 
 
+def random_bytes(size):
+    """Every random value of the envelope (data keys, nonce prefixes, wrap nonces)
+    comes from here. Only the test vectors replace it, to pin the exact bytes."""
+    return os.urandom(size)
+
+
 def wrap_key(data_key, payload_id, master):
-    nonce = os.urandom(NONCE_SIZE)
+    """nonce (12 bytes) || AES-256-GCM(master, data key, AAD = context || record id)."""
+    nonce = random_bytes(NONCE_SIZE)
     return nonce + AESGCM(master.key).encrypt(nonce, data_key, _wrap_aad(payload_id))
 
 
@@ -182,9 +289,9 @@ class StreamEncryptor:
         self.payload_id = payload_id
         self.binding = binding
         self.chunk_size = chunk_size or get_setting("EXCHANGES_CHUNK_SIZE")
-        self.data_key = AESGCM.generate_key(bit_length=256)
+        self.data_key = random_bytes(KEY_SIZE)
         self._aead = AESGCM(self.data_key)
-        self._prefix = os.urandom(7)
+        self._prefix = random_bytes(PREFIX_SIZE)
         self.header = HEADER.pack(MAGIC, self.chunk_size, self._prefix)
         self._aad = chunk_aad(self.header, payload_id, binding)
         # Two buffers: one fills while the other's chunk is being hashed. No new

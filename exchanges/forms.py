@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from exchanges import filetypes
+from exchanges.audit_actions import action_choices
 from exchanges.conf import get_setting
 from exchanges.models import Transfer
 from protocols_registry.models import (
@@ -120,7 +121,8 @@ class DeleteTransferForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("Action"), required=False, max_length=60)
+    # Chosen by label; the view filters on the stable code.
+    action = forms.ChoiceField(label=_("Action"), required=False)
     actor = forms.CharField(label=_("Actor"), required=False, max_length=150)
     transfer = forms.CharField(
         label=_("Transfer reference"), required=False, max_length=40
@@ -131,6 +133,10 @@ class AuditFilterForm(forms.Form):
     until = forms.DateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("all"))] + action_choices()
 
 
 class TransferFilterForm(forms.Form):

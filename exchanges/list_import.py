@@ -1,11 +1,19 @@
 """Read a delivered candidate list (CSV or XLSX) and check it row by row.
 
-Nothing is stored here: ``parse_list`` returns the rows it understood and every
-problem it found, by row and column, so the caller can show a preview and import all
-or nothing. The columns are those of the seed protocol's art. 3; their headers may
-vary in case, accents, spacing and order.
+Nothing is stored here: ``parse_list_stream`` returns the rows it understood and
+every problem it found, by row and column, so the caller can show a preview and
+import all or nothing. The columns are those of the seed protocol's art. 3; their
+headers may vary in case, accents, spacing and order.
+
+Memory stays bounded whatever the file (a list link accepts 200 MB): a CSV is read
+as it is decrypted, line by line, and reading stops at the first row beyond
+MAX_ROWS; a line, a row and a cell have a length limit too, so no row can hold much.
+An XLSX is a zip archive that needs random access: it is held in memory, but only up
+to MAX_XLSX_SIZE (refused before it is decrypted) and MAX_XLSX_UNCOMPRESSED, and
+openpyxl reads its sheet row by row. Plaintext is never written to disk.
 """
 
+import contextlib
 import csv
 import datetime
 import io
@@ -86,9 +94,13 @@ LABELS = {
     "reminder_date": "Datum herinneringsbrief",
 }
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y"]
+MAX_XLSX_SIZE = 20 * 1024 * 1024  # the file itself: 50 000 rows take about 3 MB
 MAX_XLSX_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_XLSX_RATIO = 200
 MAX_ROWS = 50_000
+MAX_RECORD_CHARS = 64 * 1024  # one CSV line, or one row spread over quoted lines
+MAX_CELL_CHARS = 500  # a name, a status, the list of missing documents
+READ_SIZE = 64 * 1024  # bytes the CSV reader asks of the decrypted stream at a time
 
 
 class ListFileError(Exception):
@@ -137,28 +149,112 @@ _LOOKUP = {
 }
 
 
-def _read_csv(content):
-    for encoding in ("utf-8-sig", "cp1252"):
+class _ChunkReader(io.RawIOBase):
+    """A binary file over an iterable of byte chunks (a decrypted PayloadStream),
+    read once from start to end; closing it closes the iterator."""
+
+    def __init__(self, chunks):
+        self._chunks = iter(chunks)
+        self._view = memoryview(b"")
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        while not self._view:
+            try:
+                self._view = memoryview(next(self._chunks))
+            except StopIteration:
+                return 0
+        size = min(len(buffer), len(self._view))
+        buffer[:size] = self._view[:size]
+        self._view = self._view[size:]
+        return size
+
+    def close(self):
+        with contextlib.suppress(AttributeError):
+            self._chunks.close()  # a generator: stop it, its file closes
+        super().close()
+
+
+def _csv_records(chunks, encoding):
+    """The CSV's rows (lists of text), decoded and split as the bytes stream in."""
+    text = io.TextIOWrapper(
+        io.BufferedReader(_ChunkReader(chunks), READ_SIZE),
+        encoding=encoding,
+        newline="\n",  # lines end at \n only, as io.StringIO splits them
+    )
+    record_chars = 0
+
+    def lines(first):
+        nonlocal record_chars
+        line = first
+        while line:
+            if "\x00" in line:
+                raise ListFileError(_("This file is not a CSV text file."))
+            record_chars += len(line)
+            if record_chars > MAX_RECORD_CHARS:
+                raise ListFileError(
+                    _("A row of the file is longer than %(max)s characters.")
+                    % {"max": MAX_RECORD_CHARS}
+                )
+            yield line
+            line = text.readline(MAX_RECORD_CHARS + 1)
+
+    with text:
+        first = text.readline(MAX_RECORD_CHARS + 1)
+        delimiter = max([";", ",", "\t"], key=first.count)
         try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly everything
-        raise ListFileError(_("The CSV file is not text in UTF-8 or Windows-1252."))
-    if "\x00" in text:
-        raise ListFileError(_("This file is not a CSV text file."))
-    first_line = text.split("\n", 1)[0]
-    delimiter = max([";", ",", "\t"], key=first_line.count)
+            for record in csv.reader(lines(first), delimiter=delimiter):
+                record_chars = 0
+                yield record
+        except csv.Error as error:
+            raise ListFileError(
+                _("The CSV file is malformed: %(error)s") % {"error": error}
+            ) from None
+
+
+def _parse_csv(chunks):
+    """UTF-8 (with or without BOM), else Windows-1252: a file that turns out not to
+    be UTF-8 halfway is read again from the start."""
     try:
-        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    except csv.Error as error:
+        return _check_records(_csv_records(chunks, "utf-8-sig"))
+    except UnicodeDecodeError:
+        pass
+    try:
+        return _check_records(_csv_records(chunks, "cp1252"))
+    except UnicodeDecodeError:
         raise ListFileError(
-            _("The CSV file is malformed: %(error)s") % {"error": error}
+            _("The CSV file is not text in UTF-8 or Windows-1252.")
         ) from None
 
 
-def _read_xlsx(content):
+def check_size(file_type, size):
+    """Refuse, before decrypting it, a workbook too big to hold in memory."""
+    if file_type == "xlsx" and size > MAX_XLSX_SIZE:
+        raise ListFileError(
+            _("An Excel workbook of more than %(max)s MB is not read; send a CSV file.")
+            % {"max": MAX_XLSX_SIZE // (1024 * 1024)}
+        )
+
+
+def _joined(chunks):
+    """The whole file, refused as soon as it grows beyond MAX_XLSX_SIZE."""
+    content, size = [], 0
+    iterator = iter(chunks)
+    try:
+        for chunk in iterator:
+            size += len(chunk)
+            check_size("xlsx", size)
+            content.append(chunk)
+    finally:
+        with contextlib.suppress(AttributeError):
+            iterator.close()  # a stream left early closes its file
+    return b"".join(content)
+
+
+def _xlsx_records(content):
+    """The first sheet's rows (tuples of cell values), read one by one."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         entries = archive.infolist()
@@ -174,22 +270,29 @@ def _read_xlsx(content):
         )
     from openpyxl import load_workbook
 
+    broken = ListFileError(_("This file is not a valid Excel workbook (XLSX)."))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it skips
             workbook = load_workbook(
                 io.BytesIO(content), read_only=True, data_only=True
             )
-            try:
-                sheet = workbook.worksheets[0]
-                rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-            finally:
-                workbook.close()
+            rows = workbook.worksheets[0].iter_rows(values_only=True)
     except Exception:  # noqa: BLE001 - any broken workbook gets the same message
-        raise ListFileError(
-            _("This file is not a valid Excel workbook (XLSX).")
-        ) from None
-    return rows
+        raise broken from None
+    try:
+        while True:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    row = next(rows)
+            except StopIteration:
+                return
+            except Exception:  # noqa: BLE001
+                raise broken from None
+            yield row
+    finally:
+        workbook.close()
 
 
 def _text(value):
@@ -219,44 +322,63 @@ def _documents(text):
 
 
 def parse_list(content, file_type):
-    """Parse and check a whole list. Raises ListFileError if the file is unreadable."""
-    raw_rows = _read_xlsx(content) if file_type == "xlsx" else _read_csv(content)
-    raw_rows = [row for row in raw_rows if any(_text(cell) for cell in row)]
-    result = ParseResult()
-    if not raw_rows:
-        raise ListFileError(_("The file holds no rows."))
-    if len(raw_rows) - 1 > MAX_ROWS:
-        raise ListFileError(
-            _("The list has more than %(max)s rows.") % {"max": MAX_ROWS}
-        )
-    header = [_text(cell) for cell in raw_rows[0]]
-    positions = {}
-    for index, name in enumerate(header):
-        key = _LOOKUP.get(normalise_header(name))
-        if key is None:
-            if name:
-                result.ignored_columns.append(name)
-            continue
-        if key in positions:
-            result.problems.append(Problem(1, name, _("This column appears twice.")))
-            continue
-        positions[key] = index
-    for key in REQUIRED:
-        if key not in positions:
-            result.problems.append(
-                Problem(1, LABELS[key], _("This column is missing."))
-            )
-    if result.problems:
-        return result
+    """Parse and check a whole list held in memory (bytes)."""
+    return parse_list_stream([content], file_type)
 
-    seen = {}
-    for number, raw in enumerate(raw_rows[1:], start=2):
-        row, problems = _check_row(number, raw, header, positions, seen)
-        if problems:
-            result.problems.extend(problems)
-        else:
-            result.rows.append(row)
-    return result
+
+def parse_list_stream(chunks, file_type):
+    """Parse and check a list arriving as ``chunks`` of bytes, an iterable that can
+    be iterated again from the start (a PayloadStream decrypts anew; a list will
+    do). Raises ListFileError if the file is unreadable or has too many rows, and
+    lets the stream's own errors (a failed integrity check) through."""
+    if file_type == "xlsx":
+        return _check_records(_xlsx_records(_joined(chunks)))
+    return _parse_csv(chunks)
+
+
+def _check_records(records):
+    """Check the header, then each row as it is read; stop at the first row beyond
+    MAX_ROWS."""
+    with contextlib.closing(records):
+        rows = (row for row in records if any(_text(cell) for cell in row))
+        result = ParseResult()
+        first = next(rows, None)
+        if first is None:
+            raise ListFileError(_("The file holds no rows."))
+        header = [_text(cell) for cell in first]
+        positions = {}
+        for index, name in enumerate(header):
+            key = _LOOKUP.get(normalise_header(name))
+            if key is None:
+                if name:
+                    result.ignored_columns.append(name)
+                continue
+            if key in positions:
+                result.problems.append(
+                    Problem(1, name, _("This column appears twice."))
+                )
+                continue
+            positions[key] = index
+        for key in REQUIRED:
+            if key not in positions:
+                result.problems.append(
+                    Problem(1, LABELS[key], _("This column is missing."))
+                )
+        if result.problems:
+            return result
+
+        seen = {}
+        for number, raw in enumerate(rows, start=2):
+            if number - 1 > MAX_ROWS:
+                raise ListFileError(
+                    _("The list has more than %(max)s rows.") % {"max": MAX_ROWS}
+                )
+            row, problems = _check_row(number, raw, header, positions, seen)
+            if problems:
+                result.problems.extend(problems)
+            else:
+                result.rows.append(row)
+        return result
 
 
 def _check_row(number, raw, header, positions, seen):
@@ -274,6 +396,11 @@ def _check_row(number, raw, header, positions, seen):
         problems.append(Problem(number, header[positions[key]], message))
 
     values = {key: _text(cells.get(key)) for key in positions}
+    too_long = [key for key, value in values.items() if len(value) > MAX_CELL_CHARS]
+    for key in too_long:
+        problem(key, _("Longer than %(max)s characters.") % {"max": MAX_CELL_CHARS})
+    if too_long:
+        return None, problems
     for key in ("last_name", "first_name", "cir_status"):
         if not values[key]:
             problem(key, _("Required."))

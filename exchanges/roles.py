@@ -1,6 +1,6 @@
 """What each role may do with the exchanges' records (see protocols_registry.roles)."""
 
-from protocols_registry.roles import ADMIN_ACCESS, AUDITOR, EXCHANGE_OFFICER, grant
+from protocols_registry.roles import ADMIN_ACCESS, AUDITOR, DPO, EXCHANGE_OFFICER, grant
 
 READ_METADATA = [
     "exchanges.view_transfer",
@@ -24,6 +24,15 @@ ROLE_PERMISSIONS = {
     AUDITOR: [
         *READ_METADATA,
         "exchanges.verify_auditevent",
+        "exchanges.view_rolegrant",
+        "exchanges.view_signedtreehead",
+    ],
+    # Approves every membership of a role that opens personal data
+    # (EXCHANGES_ROLE_APPROVER_GROUP, exchanges.role_grants).
+    DPO: [
+        ADMIN_ACCESS,
+        "exchanges.view_rolegrant",
+        "exchanges.approve_rolegrant",
     ],
 }
 
@@ -33,14 +42,10 @@ def sync_role_permissions(sender, using="default", **kwargs):
 
 
 def may_open_personal_data(user):
-    """Only a member of a role that holds ``download_payload`` opens the personal
-    data of a transfer (the file, the worklist). Superuser status alone is not
-    enough: administrators manage users and keys, not the data (DESIGN.md)."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.groups.filter(
-            permissions__content_type__app_label="exchanges",
-            permissions__codename="download_payload",
-        ).exists()
-    )
+    """Only a member of a role that holds ``download_payload``, approved by a second
+    person (exchanges.role_grants), opens the personal data of a transfer (the file,
+    the worklist). Superuser status alone is not enough: administrators manage users
+    and keys, not the data (DESIGN.md)."""
+    from exchanges.role_grants import may_open_personal_data as approved
+
+    return approved(user)

@@ -38,7 +38,8 @@ def create_signing_key(path):
 
 
 @lru_cache(maxsize=4)
-def _load_private_key(path):
+def load_private_key(path):
+    """The Ed25519 private key in the PEM file at ``path`` (read once per process)."""
     try:
         data = Path(path).read_bytes()
     except FileNotFoundError:
@@ -59,12 +60,12 @@ def _key_path():
 
 
 def private_key():
-    return _load_private_key(_key_path())
+    return load_private_key(_key_path())
 
 
 @lru_cache(maxsize=4)
 def _key_id_of_file(path):
-    return key_id(_load_private_key(path).public_key())
+    return key_id(load_private_key(path).public_key())
 
 
 def public_key():

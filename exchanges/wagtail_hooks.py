@@ -2,6 +2,7 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
 
 from exchanges import admin_urls
 
@@ -58,9 +59,50 @@ def audit_item():
     )
 
 
+@hooks.register("register_exchanges_menu_item")
+def role_grants_item():
+    return PermissionMenuItem(
+        _("Role approvals"),
+        reverse("exchanges_admin:role_grants"),
+        icon_name="user",
+        order=400,
+        permission="exchanges.view_rolegrant",
+    )
+
+
 class ExchangesSubmenu(SubmenuMenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("exchanges.view_transfer")
+        return request.user.has_perm(
+            "exchanges.view_transfer"
+        ) or request.user.has_perm("exchanges.view_rolegrant")
+
+
+class PendingRolesPanel(Component):
+    """On the DPO's dashboard: roles that wait for their approval."""
+
+    order = 50
+    template_name = "exchanges/admin/pending_roles_panel.html"
+
+    def __init__(self, grants):
+        self.grants = grants
+
+    def get_context_data(self, parent_context=None):
+        return {"grants": self.grants}
+
+
+@hooks.register("construct_homepage_panels")
+def pending_roles_panel(request, panels):
+    if not request.user.has_perm("exchanges.approve_rolegrant"):
+        return
+    from exchanges import role_grants
+
+    grants = [
+        grant
+        for grant, problems in role_grants.pending_for(request.user)
+        if not problems
+    ]
+    if grants:
+        panels.append(PendingRolesPanel(grants))
 
 
 @hooks.register("register_admin_menu_item")

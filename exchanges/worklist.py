@@ -8,27 +8,37 @@ and people who are neither candidate tenants nor clients (art. 5).
 """
 
 import datetime
+import hashlib
+import hmac
 import json
-import os
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from exchanges import audit, crypto, services
+from exchanges import (
+    audit,
+    audit_actions,
+    crypto,
+    deletion,
+    handling_notes,
+    list_import,
+    payloads,
+    sealed,
+)
 from exchanges.deletion_hooks import register_transfer_deleter
-from exchanges.list_import import parse_list
 from exchanges.models import DeletionEvidence, ListEntry, Transfer
+from exchanges.retention import ensure_within_retention
 
 RESPOND_WITHIN = datetime.timedelta(days=30)
 STRUCK_OFF_AFTER_REMINDER = datetime.timedelta(days=15)
 DUE_SOON = datetime.timedelta(days=3)
 ROW_CONTEXT = b"protocol-registry/list-entry/v1|"
+PSEUDONYM_CONTEXT = b"protocol-registry/pseudonym/v1|"
 
 
 def respond_by(invitation_date):
@@ -54,12 +64,20 @@ def urgency(deadline_date, today):
     return "later"
 
 
-def pseudonym(transfer, national_number):
+def pseudonym(transfer, national_number, key=None):
     """A keyed hash of the national register number, different in every transfer, so
-    that pseudonyms cannot be linked across transfers or reversed without the key."""
-    digest = salted_hmac(
-        f"exchanges.pseudonym:{transfer.reference}", national_number, algorithm="sha256"
-    ).hexdigest()
+    that pseudonyms cannot be linked across transfers or reversed without the key:
+    HMAC-SHA256 with the pseudonym key (not SECRET_KEY) over context || reference ||
+    "|" || the 11 digits (docs/encryption.md). Rows imported before that key existed
+    keep the pseudonym they were given (Django's salted_hmac with SECRET_KEY)."""
+    message = (
+        PSEUDONYM_CONTEXT
+        + transfer.reference.encode()
+        + b"|"
+        + national_number.encode("ascii")
+    )
+    key = key if key is not None else crypto.load_pseudonym_key()
+    digest = hmac.new(key, message, hashlib.sha256).hexdigest()
     return "P-" + digest[:12].upper()
 
 
@@ -71,28 +89,23 @@ def _row_aad(entry_id, transfer):
 
 
 def _seal(entry, transfer, row, master):
-    data_key = AESGCM.generate_key(bit_length=256)
-    nonce = os.urandom(crypto.NONCE_SIZE)
     plaintext = json.dumps(row, ensure_ascii=False, sort_keys=True).encode()
-    entry.ciphertext = nonce + AESGCM(data_key).encrypt(
-        nonce, plaintext, _row_aad(entry.id, transfer)
+    entry.ciphertext, entry.wrapped_key = sealed.seal(
+        entry.id, _row_aad(entry.id, transfer), plaintext, master
     )
-    entry.wrapped_key = crypto.wrap_key(data_key, entry.id, master)
     entry.key_id = master.key_id
 
 
 def open_entry(entry, keyring=None):
     """The person's row as delivered (dict). Raises crypto.DecryptionError."""
-    data_key = crypto.unwrap_key(entry.wrapped_key, entry.key_id, entry.id, keyring)
-    blob = bytes(entry.ciphertext)
-    try:
-        plaintext = AESGCM(data_key).decrypt(
-            blob[: crypto.NONCE_SIZE],
-            blob[crypto.NONCE_SIZE :],
-            _row_aad(entry.id, entry.transfer),
-        )
-    except Exception:  # noqa: BLE001 - InvalidTag and malformed blobs alike
-        raise crypto.DecryptionError("This row failed its integrity check.") from None
+    plaintext = sealed.unseal(
+        entry.id,
+        _row_aad(entry.id, entry.transfer),
+        entry.ciphertext,
+        entry.wrapped_key,
+        entry.key_id,
+        keyring,
+    )
     return json.loads(plaintext)
 
 
@@ -100,22 +113,47 @@ def open_entry(entry, keyring=None):
 
 
 def read_delivered_list(transfer, user, request=None):
-    """Decrypt the transfer's file and parse it (audited as a view of the file)."""
+    """Decrypt the transfer's file and parse it as it is decrypted (audited as a
+    view of the file); a file that fails its integrity check is refused and that is
+    audited too. Memory stays bounded whatever the file's size (list_import)."""
+    ensure_within_retention(transfer, "worklist.previewed", user=user, request=request)
     payload = getattr(transfer, "payload", None)
     if payload is None or payload.is_deleted:
         raise ValidationError(_("This transfer has no file to import."))
     if payload.file_type not in ("csv", "xlsx"):
         raise ValidationError(_("Only CSV and XLSX lists can be imported."))
-    content = services.read_payload_bytes(
+    list_import.check_size(payload.file_type, payload.size)  # before decrypting
+    stream = payloads.open_payload_stream(
         payload, user=user, request=request, purpose="worklist.previewed"
     )
-    return parse_list(content, payload.file_type)
+    try:
+        return list_import.parse_list_stream(stream, payload.file_type)
+    except crypto.DecryptionError:
+        with transaction.atomic():
+            audit.record(
+                "payload.integrity_failed",
+                user=user,
+                request=request,
+                obj=payload,
+                transfer=transfer,
+            )
+        raise
 
 
-@transaction.atomic
 def import_list(transfer, result, *, user, request=None):
-    """Store every row of a fully valid parse, or nothing."""
-    locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    """Store every row of a fully valid parse, or nothing. Refused past the
+    transfer's retention date."""
+    ensure_within_retention(transfer, "worklist.imported", user=user, request=request)
+    with transaction.atomic():
+        locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
+        if not locked.retention_passed():
+            return _import_rows(locked, result, user=user, request=request)
+    # The date passed since the check above: refused like any other late attempt.
+    ensure_within_retention(locked, "worklist.imported", user=user, request=request)
+
+
+def _import_rows(locked, result, *, user, request):
+    """The rows, sealed one by one (in the caller's transaction, transfer locked)."""
     if result.problems or not result.rows:
         raise ValidationError(_("The list has problems; nothing was imported."))
     if locked.is_deleted:
@@ -128,12 +166,13 @@ def import_list(transfer, result, *, user, request=None):
     ):
         raise ValidationError(_("This list has already been imported."))
     master = crypto.load_keyring()[0]
+    pseudonym_key = crypto.load_pseudonym_key()
     entries = []
     for row in result.rows:
         entry = ListEntry(
             transfer=locked,
             row_number=row.row,
-            pseudonym=pseudonym(locked, row.national_number),
+            pseudonym=pseudonym(locked, row.national_number, pseudonym_key),
             cir_status=row.cir_status[:100],
             missing_documents=row.missing_documents,
             invitation_date=row.invitation_date,
@@ -213,7 +252,9 @@ def progress(transfer, today=None):
 
 
 def open_worklist(transfer, *, user, request=None, entries=None):
-    """The decrypted rows to show the exchange officer (one audit event per view)."""
+    """The decrypted rows to show the exchange officer (one audit event per view).
+    Refused past the transfer's retention date."""
+    ensure_within_retention(transfer, "worklist.viewed", user=user, request=request)
     entries = list(entries if entries is not None else transfer.list_entries.all())
     keyring = crypto.load_keyring()
     rows = [(entry, open_entry(entry, keyring)) for entry in entries]
@@ -240,57 +281,79 @@ def handle_people(
     """Mark people contacted (or not a client): delete their rows at once, with one
     evidence record each. When nobody is left, the transfer's file goes too.
 
-    Returns the number of people handled.
+    Returns the number of people handled. Refused past the transfer's retention
+    date: from then on the retention job deletes every row at once.
     """
     if reason not in HANDLING_REASONS.values():
         raise ValueError(reason)
-    handled = 0
+    door = {"user": user, "request": request}
+    ensure_within_retention(transfer, "worklist.handled", **door)
     with transaction.atomic():
         locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
-        entries = list(
-            ListEntry.objects.select_for_update().filter(
-                transfer=locked, pk__in=entry_ids
+        handled = None
+        if not locked.retention_passed():
+            handled = _handle_rows(
+                locked, entry_ids, reason, note=note, on_date=on_date, **door
             )
-        )
-        for entry in entries:
-            entry_pk, alias, due = entry.pk, entry.pseudonym, entry.deadline
-            entry.delete()
-            gone = not ListEntry.objects.filter(pk=entry_pk).exists()
-            services.write_evidence(
-                locked,
-                subject=DeletionEvidence.Subject.PERSON,
-                subject_id=alias,
-                reason=reason,
-                actor=user.get_username(),
-                method=_(
-                    "The encrypted row and its data key are deleted from the database."
-                ),
-                verification=_("row present afterwards: %(present)s")
-                % {"present": _("no") if gone else _("YES")},
-                verified=gone,
-                record_count=1,
-            )
-            audit.record(
-                f"worklist.person_{'contacted' if reason == 'contacted' else 'not_a_client'}",
-                user=user,
-                request=request,
-                obj=locked,
-                details={
-                    "pseudonym": alias,
-                    "deadline": due.isoformat(),
-                    "on": (on_date or timezone.localdate()).isoformat(),
-                    "note": note[:200],
-                },
-            )
-            handled += 1
+    if handled is None:  # the date passed since the check above
+        ensure_within_retention(locked, "worklist.handled", **door)
     if handled and not ListEntry.objects.filter(transfer=transfer).exists():
         # Everyone is handled: nothing justifies keeping the delivered file.
-        services.delete_transfer_data(
+        deletion.delete_transfer_data(
             transfer,
             reason=DeletionEvidence.Reason.ALL_HANDLED,
             user=user,
             request=request,
         )
+    return handled
+
+
+def _handle_rows(locked, entry_ids, reason, *, user, request, note, on_date):
+    """Delete the rows, with evidence and an audit event each (in the caller's
+    transaction, with the transfer locked). Returns how many."""
+    handled = 0
+    entries = list(
+        ListEntry.objects.select_for_update().filter(transfer=locked, pk__in=entry_ids)
+    )
+    for entry in entries:
+        entry_pk, alias, due = entry.pk, entry.pseudonym, entry.deadline
+        entry.delete()
+        gone = not ListEntry.objects.filter(pk=entry_pk).exists()
+        deletion.write_evidence(
+            locked,
+            subject=DeletionEvidence.Subject.PERSON,
+            subject_id=alias,
+            reason=reason,
+            actor=user.get_username(),
+            method=_(
+                "The encrypted row and its data key are deleted from the database."
+            ),
+            verification=_("row present afterwards: %(present)s")
+            % {"present": _("no") if gone else _("YES")},
+            verified=gone,
+            record_count=1,
+        )
+        details = {
+            "pseudonym": alias,
+            "deadline": due.isoformat(),
+            "on": (on_date or timezone.localdate()).isoformat(),
+        }
+        if note:
+            # The text may name people: it is kept with the transfer's data, and the
+            # permanent log gets only its keyed digest.
+            details["note_digest"] = handling_notes.write(
+                locked, pseudonym=alias, text=note[:200], user=user
+            )
+        audit.record(
+            audit_actions.WORKLIST_PERSON_CONTACTED
+            if reason == "contacted"
+            else audit_actions.WORKLIST_PERSON_NOT_A_CLIENT,
+            user=user,
+            request=request,
+            obj=locked,
+            details=details,
+        )
+        handled += 1
     return handled
 
 
@@ -320,15 +383,35 @@ def _rows_per_transfer(rows):
     )
 
 
-def pseudonymous_export_rows(transfer, today=None):
-    """Rows for the auditor: pseudonym, deadline, outcome; never a name or number."""
+# Columns of the auditor's CSV export: stable keys, Dutch headings.
+EXPORT_COLUMNS = {
+    "pseudonym": gettext_lazy("pseudonym"),
+    "deadline": gettext_lazy("deadline"),
+    "urgency": gettext_lazy("urgency"),
+    "outcome": gettext_lazy("outcome"),
+    "handled_at": gettext_lazy("handled at"),
+}
+URGENCY_LABELS = {
+    "overdue": gettext_lazy("overdue"),
+    "soon": gettext_lazy("due within 3 days"),
+    "later": gettext_lazy("later"),
+}
+
+
+def pseudonymous_export_rows(transfer, today=None, *, user=None, request=None):
+    """Rows for the auditor: pseudonym, deadline, outcome; never a name or number.
+    Pseudonyms still single out people: refused past the retention date too (the
+    deletion evidence keeps what the auditor needs). Values in the reader's
+    language; times in the site's zone with their UTC offset (the file leaves
+    the site)."""
+    ensure_within_retention(transfer, "worklist.exported", user=user, request=request)
     today = today or timezone.localdate()
     rows = [
         {
             "pseudonym": entry.pseudonym,
             "deadline": entry.deadline.isoformat(),
-            "urgency": urgency(entry.deadline, today),
-            "outcome": "open",
+            "urgency": str(URGENCY_LABELS[urgency(entry.deadline, today)]),
+            "outcome": str(_("open")),
             "handled_at": "",
         }
         for entry in transfer.list_entries.all()
@@ -341,8 +424,10 @@ def pseudonymous_export_rows(transfer, today=None):
                 "pseudonym": evidence.subject_id,
                 "deadline": "",
                 "urgency": "",
-                "outcome": evidence.reason,
-                "handled_at": evidence.deleted_at.isoformat(timespec="seconds"),
+                "outcome": evidence.get_reason_display(),
+                "handled_at": timezone.localtime(evidence.deleted_at).isoformat(
+                    timespec="seconds"
+                ),
             }
         )
     return rows

@@ -37,6 +37,11 @@ MANIFEST = "manifest.json"
 KEYS_MANIFEST = "keys-manifest.json"
 MASTER_KEYS = "master.keys"
 SIGNING_KEY = "signing.pem"
+# Not needed to read anything back; needed to recompute a person's pseudonym, e.g. to
+# answer their question whether they were in a transfer.
+PSEUDONYM_KEY = "pseudonym.key"
+# Signs the audit log's heads; without it a restored site cannot sign new ones.
+AUDIT_LOG_KEY = "audit-log.pem"
 DUMP_NAMES = {"sqlite": "database.sqlite3", "postgresql": "database.dump"}
 # Written under this name and renamed when complete, so that an interrupted backup is
 # never taken for a good one (and deploy/backup.sh expires it like the others).
@@ -151,6 +156,7 @@ def walk(storage, folder=""):
 def key_files():
     """(name in the key folder, setting, path or None, environment value or None)."""
     env_keys = get_setting("EXCHANGES_MASTER_KEYS")
+    pseudonym_key = get_setting("EXCHANGES_PSEUDONYM_KEY")
     return [
         (
             MASTER_KEYS,
@@ -163,6 +169,20 @@ def key_files():
             "EXCHANGES_SIGNING_KEY_FILE",
             key_file_setting("EXCHANGES_SIGNING_KEY_FILE"),
             None,
+        ),
+        (
+            AUDIT_LOG_KEY,
+            "EXCHANGES_AUDIT_LOG_KEY_FILE",
+            key_file_setting("EXCHANGES_AUDIT_LOG_KEY_FILE"),
+            None,
+        ),
+        (
+            PSEUDONYM_KEY,
+            "EXCHANGES_PSEUDONYM_KEY"
+            if pseudonym_key
+            else "EXCHANGES_PSEUDONYM_KEY_FILE",
+            None if pseudonym_key else key_file_setting("EXCHANGES_PSEUDONYM_KEY_FILE"),
+            pseudonym_key or None,
         ),
     ]
 
@@ -322,15 +342,11 @@ def _audit_head():
 
 
 def _master_key_ids_in_use():
-    from exchanges.models import Payload
+    """Every master key a row of the backup needs: payloads, worklist rows and any
+    other model registered in exchanges.keyring."""
+    from exchanges import keyring
 
-    return sorted(
-        set(
-            Payload.objects.filter(wrapped_key__isnull=False).values_list(
-                "key_id", flat=True
-            )
-        )
-    )
+    return keyring.key_ids_in_use()
 
 
 # --- backup ---------------------------------------------------------------------------

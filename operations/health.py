@@ -1,7 +1,7 @@
 """/healthz for load balancers and monitoring: is this app server able to serve?
 
-It checks what every request may need: the database, the shared cache and the file
-storages (object storage in production), or only those named in ``?only=``.
+It checks what every request may need: the database, the shared caches (each alias
+in CACHES: the security state and the public pages) and the file storages (object storage in production), or only those named in ``?only=``.
 Anonymous callers learn only "ok" or "not ok" (with 200 or 503); an administrator
 also sees which part failed. Failures are logged with the exception type only:
 connection strings may hold passwords.
@@ -10,7 +10,8 @@ connection strings may hold passwords.
 import logging
 import uuid
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.core.files.storage import storages
 from django.db import connection
 from django.http import JsonResponse
@@ -29,11 +30,13 @@ def _database():
 
 
 def _cache():
-    key, value = f"healthz:{uuid.uuid4().hex}", uuid.uuid4().hex
-    cache.set(key, value, 10)
-    if cache.get(key) != value:
-        raise RuntimeError("the cache did not return what was just stored")
-    cache.delete(key)
+    for alias in settings.CACHES:
+        cache = caches[alias]
+        key, value = f"healthz:{uuid.uuid4().hex}", uuid.uuid4().hex
+        cache.set(key, value, 10)
+        if cache.get(key) != value:
+            raise RuntimeError("the cache did not return what was just stored")
+        cache.delete(key)
 
 
 def _storage():

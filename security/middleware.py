@@ -1,5 +1,6 @@
 """Middleware of the site's security policy."""
 
+import ipaddress
 import time
 
 from django.conf import settings
@@ -121,3 +122,37 @@ class PermissionsPolicyMiddleware:
         response.setdefault("Permissions-Policy", self.POLICY)
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+class TrustedProxyMiddleware:
+    """The client's address in REMOTE_ADDR, as the proxies in front saw it.
+
+    Behind N proxies (SECURITY_TRUSTED_PROXY_COUNT, from DJANGO_TRUSTED_PROXY_COUNT)
+    REMOTE_ADDR is the nearest proxy's address, and each proxy appends the address it
+    saw to X-Forwarded-For: the client is the N-th entry from the right. Entries to
+    its left were written by the client and are never read. With no proxy configured
+    the header is ignored entirely, so a forged one changes nothing. First in
+    MIDDLEWARE: login throttling, the audit log and the counting of refused attempts
+    all read REMOTE_ADDR afterwards.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = getattr(settings, "SECURITY_TRUSTED_PROXY_COUNT", 0)
+        if count > 0:
+            forwarded = [
+                part.strip()
+                for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            ]
+            forwarded = [part for part in forwarded if part]
+            # Fewer entries than proxies: the request did not come through them all.
+            if len(forwarded) >= count:
+                try:
+                    address = ipaddress.ip_address(forwarded[-count])
+                except ValueError:
+                    pass  # not an address: keep the proxy's
+                else:
+                    request.META["REMOTE_ADDR"] = str(address)
+        return self.get_response(request)

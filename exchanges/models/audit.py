@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class AuditEvent(models.Model):
@@ -39,6 +40,18 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"#{self.sequence} {self.action}"
 
+    @property
+    def action_label(self):
+        from exchanges.audit_actions import action_label
+
+        return action_label(self.action)
+
+    @property
+    def actor_label(self):
+        from exchanges.audit_actions import actor_label
+
+        return actor_label(self.actor)
+
 
 class AuditVerification(models.Model):
     """The result of one verification of the whole chain."""
@@ -59,3 +72,46 @@ class AuditVerification(models.Model):
 
     def __str__(self):
         return f"{self.checked_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'BROKEN'}"
+
+    @property
+    def summary(self):
+        """The outcome in the reader's language (``message`` stays the English
+        text the command and the log lines print)."""
+        if self.ok:
+            return ngettext(
+                "%(count)s event checked, chain intact",
+                "%(count)s events checked, chain intact",
+                self.events_checked,
+            ) % {"count": self.events_checked}
+        if self.first_broken_sequence is not None:
+            return _("the first broken link is event #%(sequence)s") % {
+                "sequence": self.first_broken_sequence
+            }
+        return _("events are missing or cannot be read: run manage.py verify_audit_log")
+
+
+class SignedTreeHead(models.Model):
+    """A signed head of the audit log's Merkle tree (exchanges.audit_heads): the
+    copy this installation keeps and shows on its transparency page.
+
+    The proof does not rest on this row: the same signed note is written to places
+    the database administrator does not control (a folder, object storage with
+    Object Lock, the DPO's and auditor's mailboxes, anyone who downloaded it), and
+    verification compares the log with those copies.
+    """
+
+    tree_size = models.BigIntegerField(_("number of events"), unique=True)
+    root_hash = models.CharField(_("root hash"), max_length=64)
+    signed_at = models.DateTimeField(_("signed at"))
+    note = models.TextField(_("signed head"))
+    published_to = models.JSONField(_("copies written to"), default=list)
+
+    class Meta:
+        ordering = ["-tree_size"]
+        get_latest_by = "tree_size"
+        verbose_name = _("signed tree head")
+        verbose_name_plural = _("signed tree heads")
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.tree_size} ({self.signed_at:%Y-%m-%d %H:%M})"

@@ -21,6 +21,9 @@ class DeletionEvidence(models.Model):
         NOT_A_CLIENT = "not_a_client", _("neither candidate tenant nor client (art. 5)")
         ALL_HANDLED = "all_handled", _("every person handled")
         MANUAL = "manual", _("deleted on request of the exchange officer")
+        # A transfer made before the platform was used, recorded afterwards: its
+        # data were never on the platform (services.record_past_transfer).
+        OUTSIDE = "outside", _("deleted outside the platform, before it was recorded")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     transfer = models.ForeignKey(
@@ -49,3 +52,9 @@ class DeletionEvidence(models.Model):
 
     def __str__(self):
         return f"{self.transfer.reference}: {self.get_subject_display()}"
+
+    @property
+    def actor_label(self):
+        from exchanges.audit_actions import actor_label
+
+        return actor_label(self.actor)

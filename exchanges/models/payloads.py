@@ -4,12 +4,18 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from exchanges.keyring import holds_wrapped_key
 
+
+@holds_wrapped_key()
 class Payload(models.Model):
     """The transferred file, stored only encrypted (see exchanges.crypto).
 
     ``wrapped_key`` is the file's data key wrapped by master key ``key_id``; setting
     it to NULL destroys the only way to read the ciphertext (crypto-shredding).
+    ``deleted_at`` is when that happened; the ciphertext itself is removed from
+    storage only after that deletion has committed, at ``file_removed_at``
+    (exchanges.deletion explains why, and finishes removals a crash interrupted).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -43,6 +49,7 @@ class Payload(models.Model):
         related_name="+",
     )
     deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    file_removed_at = models.DateTimeField(_("file removed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("payload")

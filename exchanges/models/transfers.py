@@ -4,6 +4,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def retention_over(retention_date, day=None):
+    """True from the day after ``retention_date`` (local date, Europe/Brussels in
+    this project): the last day the data may be kept has gone by. The one date rule
+    behind every door to a transfer's data (exchanges.retention) and the job."""
+    return retention_date < (day or timezone.localdate())
+
+
 class Transfer(models.Model):
     """One communication of personal data under a protocol, as it happened.
 
@@ -89,7 +96,10 @@ class Transfer(models.Model):
         _("note"),
         max_length=300,
         blank=True,
-        help_text=_("No personal data here: this note is visible to auditors."),
+        help_text=_(
+            "No personal data here: auditors see this note. It is erased with the "
+            "transfer's data."
+        ),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -119,6 +129,10 @@ class Transfer(models.Model):
     def is_deleted(self):
         return self.status == self.Status.DELETED
 
+    def retention_passed(self, day=None):
+        """Past its retention date, whether or not its data are deleted yet."""
+        return retention_over(self.retention_date, day)
+
     def retention_due(self, day=None):
-        day = day or timezone.localdate()
-        return not self.is_deleted and self.retention_date < day
+        """Past its retention date and not deleted yet: the job's work."""
+        return not self.is_deleted and self.retention_passed(day)

@@ -1,9 +1,13 @@
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from exchanges.keyring import holds_wrapped_key
 
+
+@holds_wrapped_key()
 class ListEntry(models.Model):
     """One person of an imported candidate list, until OCMW has handled them.
 
@@ -49,3 +53,40 @@ class ListEntry(models.Model):
 
     def __str__(self):
         return self.pseudonym
+
+
+@holds_wrapped_key()
+class HandlingNote(models.Model):
+    """What the officer wrote when they handled a person ("gebeld, komt langs").
+
+    Free text may name people, so it is kept like their row: sealed with its own data
+    key (exchanges.sealed), shown only to the Exchange officer, and deleted with the
+    transfer's data. The audit log holds a keyed digest of it, never the text
+    (exchanges.handling_notes).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    transfer = models.ForeignKey(
+        "exchanges.Transfer", on_delete=models.PROTECT, related_name="handling_notes"
+    )
+    pseudonym = models.CharField(_("pseudonym"), max_length=20)
+    written_at = models.DateTimeField(_("written at"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    key_id = models.CharField(max_length=40)
+    wrapped_key = models.BinaryField()
+    ciphertext = models.BinaryField()
+
+    class Meta:
+        ordering = ["-written_at"]
+        verbose_name = _("handling note")
+        verbose_name_plural = _("handling notes")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.pseudonym} ({self.written_at:%Y-%m-%d})"

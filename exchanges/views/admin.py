@@ -5,6 +5,8 @@ permission; only the Exchange officer role holds ``download_payload``, so audito
 see every record and trace but never the content.
 """
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from exchanges import audit, services, worklist
+from exchanges import audit, deletion, retention, services, worklist
 from exchanges.certificates import render_certificate
 from exchanges.crypto import DecryptionError
 from exchanges.forms import (
@@ -29,6 +31,7 @@ from exchanges.forms import (
     UploadLinkForm,
 )
 from exchanges.models import AuditEvent, AuditVerification, DeletionEvidence, Transfer
+from exchanges.retention import RetentionPassed
 from exchanges.roles import may_open_personal_data
 from exchanges.uploads import install_encrypting_handler
 
@@ -36,6 +39,21 @@ from exchanges.uploads import install_encrypting_handler
 def _require(request, permission):
     if not request.user.has_perm(f"exchanges.{permission}"):
         raise PermissionDenied
+
+
+def refused_past_retention(view):
+    """Show a refusal of the retention rule (already audited by the service that
+    refused) as a message on the transfer's page."""
+
+    @functools.wraps(view)
+    def wrapper(request, pk, *args, **kwargs):
+        try:
+            return view(request, pk, *args, **kwargs)
+        except RetentionPassed as refusal:
+            messages.error(request, " ".join(refusal.messages))
+            return redirect("exchanges_admin:transfer_detail", pk)
+
+    return wrapper
 
 
 def _transfer(pk):
@@ -58,7 +76,7 @@ def transfer_list(request):
             transfers = transfers.filter(status=form.cleaned_data["status"])
         if form.cleaned_data["retention_due"]:
             transfers = transfers.filter(
-                pk__in=services.due_for_retention().values("pk")
+                pk__in=retention.due_for_retention().values("pk")
             )
     page = Paginator(transfers, 50).get_page(request.GET.get("page"))
     return TemplateResponse(
@@ -137,6 +155,7 @@ def transfer_detail(request, pk):
             "link_form": UploadLinkForm(),
             "delete_form": DeleteTransferForm(),
             "can_open": may_open_personal_data(request.user),
+            "retention_passed": transfer.retention_passed(),
             "progress": worklist.progress(transfer),
             "can_change": request.user.has_perm("exchanges.change_transfer"),
         },
@@ -210,6 +229,7 @@ def _payload_upload(request, transfer, handler):
 
 @never_cache
 @require_safe
+@refused_past_retention
 def payload_download(request, pk):
     transfer = _transfer(pk)
     payload = getattr(transfer, "payload", None)
@@ -253,7 +273,7 @@ def transfer_delete(request, pk):
     if not form.is_valid():
         messages.error(request, _("Tick the confirmation to delete the data."))
         return redirect("exchanges_admin:transfer_detail", transfer.pk)
-    evidence = services.delete_transfer_data(
+    evidence = deletion.delete_transfer_data(
         transfer,
         reason=DeletionEvidence.Reason.MANUAL,
         user=request.user,

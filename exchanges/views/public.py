@@ -1,6 +1,8 @@
 """The only public pages of the exchanges: the sender's one-time upload page and the
 public key that checks deletion certificates. Everything else needs a login."""
 
+import math
+
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -8,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_safe
 
-from exchanges import filetypes, services, signing
+from exchanges import filetypes, refusals, services, signing
 from exchanges.conf import get_setting
 from exchanges.uploads import install_encrypting_handler
 
@@ -24,10 +26,22 @@ def _refused(request):
     )
 
 
+def _throttled(request, retry_after):
+    context = {**_base(), "minutes": max(1, math.ceil(retry_after / 60))}
+    response = TemplateResponse(
+        request, "exchanges/upload_throttled.html", context, status=429
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
 @csrf_exempt
 @never_cache
 def upload(request, token):
-    link = services.find_upload_link(token, request)
+    try:
+        link = services.find_upload_link(token, request)
+    except refusals.Throttled as throttled:
+        return _throttled(request, throttled.retry_after)
     if link is None:
         return _refused(request)
     transfer = link.transfer

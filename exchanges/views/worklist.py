@@ -13,15 +13,15 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from exchanges import services, worklist
+from exchanges import handling_notes, services, worklist
 from exchanges.crypto import DecryptionError
 from exchanges.list_import import ListFileError
 from exchanges.roles import may_open_personal_data
-from exchanges.views.admin import _require, _transfer
+from exchanges.views.admin import _require, _transfer, refused_past_retention
 
 
 def _require_officer(request, transfer):
@@ -33,17 +33,22 @@ def _require_officer(request, transfer):
 
 
 @never_cache
+@refused_past_retention
 def worklist_import(request, pk):
     transfer = _transfer(pk)
     _require_officer(request, transfer)
     try:
         result = worklist.read_delivered_list(transfer, request.user, request)
     except (ValidationError, ListFileError, DecryptionError) as error:
-        message = (
-            " ".join(error.messages)
-            if isinstance(error, ValidationError)
-            else str(error)
-        )
+        if isinstance(error, ValidationError):
+            message = " ".join(error.messages)
+        elif isinstance(error, DecryptionError):
+            message = _(
+                "The file failed its integrity check and is not read. The event is "
+                "logged."
+            )
+        else:
+            message = str(error)
         messages.error(request, message)
         return redirect("exchanges_admin:transfer_detail", transfer.pk)
     if request.method == "POST":
@@ -96,7 +101,10 @@ class WorklistFilterForm(forms.Form):
         self.fields["status"].choices = [("", _("all"))] + [(s, s) for s in statuses]
 
 
-NOTE_HELP = gettext_lazy("Short, without personal data (no names or numbers).")
+NOTE_HELP = gettext_lazy(
+    "Short, without national register numbers. Kept encrypted and deleted with the "
+    "transfer's data."
+)
 
 
 class HandleForm(forms.Form):
@@ -131,6 +139,7 @@ class HandleForm(forms.Form):
 
 
 @never_cache
+@refused_past_retention
 def worklist_view(request, pk):
     transfer = _transfer(pk)
     _require_officer(request, transfer)
@@ -169,6 +178,8 @@ def worklist_view(request, pk):
                 for entry, person in rows
             ],
             "filters": filters,
+            # Read in the same audited view as the rows (worklist.viewed).
+            "notes": handling_notes.read(transfer),
             "progress": worklist.progress(transfer, today),
             "today": today,
         },
@@ -196,6 +207,7 @@ def _handle(request, transfer, all_entries):
                     transfer, user=request.user, request=request, entries=selected
                 ),
                 "action": form.cleaned_data["action"],
+                "note_help": NOTE_HELP,
             },
         )
     count = worklist.handle_people(
@@ -209,8 +221,12 @@ def _handle(request, transfer, all_entries):
     )
     messages.success(
         request,
-        _(
-            "%(count)s person(s) handled; their data are deleted and the evidence is recorded."
+        ngettext(
+            "%(count)s person handled; their data are deleted and the evidence "
+            "is recorded.",
+            "%(count)s people handled; their data are deleted and the evidence "
+            "is recorded.",
+            count,
         )
         % {"count": count},
     )
@@ -221,6 +237,7 @@ def _handle(request, transfer, all_entries):
 
 @never_cache
 @require_safe
+@refused_past_retention
 def worklist_export(request, pk):
     """The auditor's export: pseudonyms, deadlines and outcomes only."""
     _require(request, "view_transfer")
@@ -230,10 +247,10 @@ def worklist_export(request, pk):
     response["Content-Disposition"] = (
         f'attachment; filename="werklijst-{name}-pseudoniemen.csv"'
     )
-    writer = csv.DictWriter(
-        response,
-        fieldnames=["pseudonym", "deadline", "urgency", "outcome", "handled_at"],
+    rows = worklist.pseudonymous_export_rows(
+        transfer, user=request.user, request=request
     )
-    writer.writeheader()
-    writer.writerows(worklist.pseudonymous_export_rows(transfer))
+    writer = csv.writer(response)
+    writer.writerow([str(label) for label in worklist.EXPORT_COLUMNS.values()])
+    writer.writerows([row[key] for key in worklist.EXPORT_COLUMNS] for row in rows)
     return response

@@ -1,4 +1,5 @@
 import datetime
+import socket
 
 import pytest
 from django.utils import timezone
@@ -55,3 +56,35 @@ def attach_payload(transfer, user, content=LIST_CSV, name="lijst.csv"):
 @pytest.fixture
 def payload(transfer, officer_user):
     return attach_payload(transfer, officer_user)
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """moto's S3 server on a local port, spoken to over HTTP as a real store is."""
+    from moto.server import ThreadedMotoServer
+
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+def expire(transfer):
+    """Let the clock pass the transfer's retention date: it ended yesterday. (A
+    transfer cannot be recorded with a date already past, so tests move it.)"""
+    from exchanges.models import Transfer
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    # Saved, not updated: the change is recorded as any change of the date is.
+    moved = Transfer.objects.get(pk=transfer.pk)
+    moved.retention_date = yesterday
+    moved.save(update_fields=["retention_date"])
+    transfer.retention_date = yesterday
+    return transfer

@@ -150,6 +150,8 @@ def test_keyring_from_the_environment_setting(settings):
     [
         ("k1:bm90IDMyIGJ5dGVz", "entry 1"),
         ("nocolon", "entry 1"),
+        ("k" * 41 + ":" + base64.b64encode(bytes(32)).decode(), "entry 1"),
+        ("k1:" + base64.b64encode(bytes(32)).decode() + "\nk 2:AAAA", "entry 2"),
         ("", "No master key"),
     ],
 )

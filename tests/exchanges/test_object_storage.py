@@ -1,8 +1,6 @@
 """Payloads and documents on S3-compatible object storage (moto's server on a local
 port, spoken to over HTTP by django-storages and boto3, as a real store would be)."""
 
-import socket
-
 import boto3
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,23 +15,6 @@ from tests.helpers import streamed_bytes
 
 BUCKET = "protocolregister-test"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
 
 
 @pytest.fixture
@@ -112,10 +93,16 @@ def test_deletion_removes_every_version_and_the_evidence_says_so(
     listing = bucket.list_object_versions(Bucket=BUCKET)
     assert listing.get("Versions", []) == []
     assert listing.get("DeleteMarkers", []) == []
-    assert evidence.verified
-    assert f"bucket {BUCKET}, all versions: no" in evidence.verification
+    # The transfer's evidence vouches for the key, destroyed in the transaction;
+    # the file's own evidence, written once it had committed, for the bucket.
+    assert evidence.verified and "data key present: no" in evidence.verification
+    removed = DeletionEvidence.objects.get(
+        transfer=transfer, subject=DeletionEvidence.Subject.PAYLOAD
+    )
+    assert removed.verified and removed.subject_id == str(payload.pk)
+    assert f"bucket {BUCKET}, all versions: no" in removed.verification
     payload.refresh_from_db()
-    assert payload.wrapped_key is None
+    assert payload.wrapped_key is None and payload.file_removed_at is not None
 
 
 def test_a_leftover_version_is_reported_not_hidden(bucket, protocol, officer_user):

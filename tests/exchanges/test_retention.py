@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from pypdf import PdfReader
 
-from exchanges import certificates, services, signing
+from exchanges import certificates, retention, services, signing
 from exchanges.models import AuditEvent, DeletionEvidence, Payload, Transfer
 from exchanges.storage import payload_storage
 from tests.exchanges.conftest import attach_payload, make_transfer
@@ -48,17 +48,27 @@ def test_due_payloads_are_shredded_with_evidence_and_a_second_run_does_nothing(p
     payload.refresh_from_db()
     assert payload.is_deleted and payload.deleted_at is not None
     assert not payload_storage().exists(stored)
+    assert payload.file_removed_at >= payload.deleted_at
     transfer = Transfer.objects.get(pk=payload.transfer_id)
     assert transfer.status == Transfer.Status.DELETED
-    evidence = DeletionEvidence.objects.get()
+    evidence = DeletionEvidence.objects.get(subject=DeletionEvidence.Subject.TRANSFER)
     assert evidence.reason == DeletionEvidence.Reason.RETENTION
     assert evidence.actor == "enforce_retention"
     assert evidence.verified and evidence.record_count == 1
     assert evidence.sha256_plaintext == payload.sha256_plaintext
+    assert "data key present: no" in evidence.verification
+    removed = DeletionEvidence.objects.get(subject=DeletionEvidence.Subject.PAYLOAD)
+    assert removed.reason == DeletionEvidence.Reason.RETENTION
+    assert removed.verified and removed.record_count == 1
+    assert removed.subject_id == str(payload.pk)
+    assert "encrypted file present in file storage of the platform: no" in (
+        removed.verification
+    )
     assert AuditEvent.objects.filter(action="transfer.data_deleted").count() == 1
+    assert AuditEvent.objects.filter(action="payload.file_removed").count() == 1
 
     assert "0 deletion" in run("--today", AFTER)
-    assert DeletionEvidence.objects.count() == 1
+    assert DeletionEvidence.objects.count() == 2
 
 
 def test_a_deleted_payload_can_no_longer_be_read(payload):
@@ -71,16 +81,17 @@ def test_a_deleted_payload_can_no_longer_be_read(payload):
 @pytest.mark.parametrize(
     "failing_step",
     [
-        "exchanges.services._shred_payloads",
-        "exchanges.services.build_evidence",
+        "exchanges.deletion._destroy_keys",
+        "exchanges.deletion.build_evidence",
         "exchanges.audit.record_many",
     ],
 )
-def test_a_run_interrupted_anywhere_finishes_on_rerun_with_one_evidence(
+def test_a_crash_inside_the_deletion_changes_nothing_and_the_rerun_finishes(
     payload, monkeypatch, failing_step
 ):
-    """A crash inside the deletion (here: an exception at each step, after the file
-    may already be gone) rolls everything back; the rerun completes it."""
+    """A crash inside the deleting transaction (here: KeyboardInterrupt after each
+    step, as a SIGINT would) rolls it back; the file was not touched, so the
+    transfer that still says received still has it; the rerun completes."""
     module_name, function_name = failing_step.rsplit(".", 1)
     import importlib
 
@@ -89,23 +100,30 @@ def test_a_run_interrupted_anywhere_finishes_on_rerun_with_one_evidence(
 
     def crash_after(*args, **kwargs):
         original(*args, **kwargs)
-        raise KeyboardInterrupt("killed")  # like a SIGINT in the middle
+        raise KeyboardInterrupt("killed")
 
     monkeypatch.setattr(module, function_name, crash_after)
     with pytest.raises(KeyboardInterrupt):
         run("--today", AFTER)
     assert not DeletionEvidence.objects.exists()
     assert (
-        Transfer.objects.get(pk=payload.transfer_id).status != Transfer.Status.DELETED
+        Transfer.objects.get(pk=payload.transfer_id).status == Transfer.Status.RECEIVED
     )
+    payload.refresh_from_db()
+    assert payload.wrapped_key is not None
+    assert payload_storage().exists(payload.storage_name)
+    services.verify_payload(payload)  # still whole and readable
     monkeypatch.setattr(module, function_name, original)
 
     run("--today", AFTER)
     run("--today", AFTER)
-    evidence = DeletionEvidence.objects.get()
-    assert evidence.verified
+    assert sorted(DeletionEvidence.objects.values_list("subject", flat=True)) == [
+        "payload",
+        "transfer",
+    ]
+    assert all(DeletionEvidence.objects.values_list("verified", flat=True))
     payload.refresh_from_db()
-    assert payload.is_deleted
+    assert payload.is_deleted and payload.file_removed_at
     assert not payload_storage().exists(payload.storage_name)
 
 
@@ -118,12 +136,12 @@ def test_transfers_without_a_file_are_closed_with_evidence_too(transfer):
 
 def test_only_due_transfers_are_touched(protocol, officer_user):
     early = make_transfer(
-        protocol, officer_user, retention_date=datetime.date(2026, 1, 1)
+        protocol, officer_user, retention_date=datetime.date(2027, 1, 1)
     )
     late = make_transfer(protocol, officer_user)
     attach_payload(early, officer_user)
     attach_payload(late, officer_user)
-    run("--today", "2026-06-01")
+    run("--today", "2027-06-01")
     assert Transfer.objects.get(pk=early.pk).status == Transfer.Status.DELETED
     assert Transfer.objects.get(pk=late.pk).status == Transfer.Status.RECEIVED
 
@@ -154,7 +172,8 @@ def test_certificate_has_the_nist_fields_and_verifies_offline(payload, tmp_path)
         "Purge",
         payload.sha256_plaintext[:20],
         payload.transfer.reference,
-        "enforce_retention",
+        "bewaartermijntaak",  # the job, by its Dutch label
+        "bewaartermijn bereikt",  # the reason, not its code "retention"
     ):
         assert field in text.replace("\n", " "), field
     path = tmp_path / "certificaat.pdf"
@@ -215,7 +234,7 @@ def test_master_key_rotation_rewraps_every_data_key(payload, settings, tmp_path)
     backup = key_file.read_bytes()
     try:
         old_id = payload.key_id
-        call_command("rotate_master_key", stdout=io.StringIO())
+        call_command("rotate_master_key", "--new-key", stdout=io.StringIO())
         payload.refresh_from_db()
         assert payload.key_id != old_id
         assert len(key_file.read_text().strip().splitlines()) == 1
@@ -230,20 +249,27 @@ def test_a_run_over_several_batches_writes_one_evidence_and_event_per_transfer(
 ):
     from exchanges import audit
 
-    monkeypatch.setattr(services, "RETENTION_BATCH", 2)
+    monkeypatch.setattr(retention, "RETENTION_BATCH", 2)
     transfers = [make_transfer(protocol, officer_user) for _ in range(5)]
     for transfer in transfers[:3]:  # two without a file
         attach_payload(transfer, officer_user)
-    assert "5 deletion(s)" in run("--today", AFTER)
-    evidence = DeletionEvidence.objects.order_by("transfer_id")
+    assert "5 deletion(s) with evidence written; 3 file(s) removed" in run(
+        "--today", AFTER
+    )
+    evidence = DeletionEvidence.objects.filter(subject="transfer").order_by(
+        "transfer_id"
+    )
     assert [e.transfer_id for e in evidence] == [t.pk for t in transfers]
     assert [e.record_count for e in evidence] == [1, 1, 1, 0, 0]
-    assert all(e.verified for e in evidence)
-    for item in evidence:
+    files = DeletionEvidence.objects.filter(subject="payload").order_by("transfer_id")
+    assert [e.transfer_id for e in files] == [t.pk for t in transfers[:3]]
+    assert all(e.verified for e in DeletionEvidence.objects.all())
+    for item in DeletionEvidence.objects.all():
         signing.verify(item.evidence_json.encode(), item.signature)
     events = AuditEvent.objects.filter(action="transfer.data_deleted")
     assert sorted(events.values_list("transfer_id", flat=True)) == [
         t.pk for t in transfers
     ]
     assert not Payload.objects.filter(deleted_at__isnull=True).exists()
+    assert not Payload.objects.filter(file_removed_at__isnull=True).exists()
     assert audit.verify_chain()[0]

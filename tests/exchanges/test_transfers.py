@@ -33,7 +33,7 @@ def test_a_transfer_the_protocol_allows_is_recorded_with_its_defaults(
     assert transfer.data_item_labels == [
         str(item) for item in protocol.data_items.all()
     ]
-    event = AuditEvent.objects.get()
+    event = AuditEvent.objects.get(action="transfer.recorded")
     assert event.action == "transfer.recorded" and event.transfer_id == transfer.pk
     assert event.actor == officer_user.get_username()
     assert make_transfer(protocol, officer_user).reference == f"{protocol.reference}/2"
@@ -135,3 +135,107 @@ def test_the_transfer_page_shows_protocol_decision_and_advices(
     for advice in transfer.protocol.advices.all():
         assert advice.organisation.name in html
     assert "transfer.recorded" in html
+
+
+# --- a transfer made before the platform was used ---------------------------------------
+
+
+@pytest.fixture
+def past_protocol():
+    """A one-off protocol of 2024 whose data had to be deleted by 27/09/2024."""
+    protocol = build_protocol(decision_date=datetime.date(2024, 9, 19))
+    protocol.data_items.update(retention_until=datetime.date(2024, 9, 27))
+    return protocol
+
+
+def record_past(protocol, user, **overrides):
+    from exchanges import services
+
+    parties = {party.role: party.organisation for party in protocol.parties.all()}
+    fields = {
+        "protocol": protocol,
+        "decision": protocol.approving_decisions()[0],
+        "sender": parties["sender"],
+        "recipient": parties["recipient"],
+        "data_items": list(protocol.data_items.all()),
+        "data_subject_count": 23,
+        "sent_at": timezone.make_aware(datetime.datetime(2024, 9, 20, 10, 0)),
+        "channel": Transfer.Channel.ENCRYPTED_EMAIL,
+        "user": user,
+    }
+    fields.update(overrides)
+    return services.record_past_transfer(**fields)
+
+
+def test_a_past_transfer_cannot_be_recorded_as_a_current_one(
+    past_protocol, officer_user
+):
+    problems = refusal(
+        past_protocol,
+        officer_user,
+        sent_at=timezone.make_aware(datetime.datetime(2024, 9, 20, 10, 0)),
+    )
+    assert "27/09/2024" in problems["retention_date"][0]
+
+
+def test_a_past_transfer_is_recorded_closed_with_evidence_that_says_so(
+    past_protocol, officer_user
+):
+    from exchanges import certificates
+    from exchanges.models import DeletionEvidence, Payload
+
+    transfer = record_past(past_protocol, officer_user)
+    assert transfer.status == Transfer.Status.DELETED and transfer.deleted_at
+    assert transfer.retention_date == datetime.date(2024, 9, 27)
+    assert transfer.channel == Transfer.Channel.ENCRYPTED_EMAIL
+    assert not Payload.objects.exists()
+    evidence = DeletionEvidence.objects.get()
+    assert evidence.subject == "transfer" and evidence.record_count == 0
+    assert evidence.reason == "outside" and evidence.actor == officer_user.username
+    # Honest: the platform never held the data and did not verify their deletion.
+    assert not evidence.verified
+    assert "never held" in evidence.method and "encrypted_email" in evidence.method
+    assert "not verified by the platform" in evidence.verification
+    actions = list(
+        AuditEvent.objects.filter(transfer_id=evidence.transfer_id)
+        .order_by("sequence")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["transfer.recorded", "transfer.data_deleted"]
+    content = certificates.render_certificate(evidence)
+    import io
+
+    from pypdf import PdfReader
+
+    text = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(content)).pages
+    ).replace("\n", " ")
+    assert "Geen: het platform had geen persoonsgegevens" in text
+    assert "Niet nodig op het platform" in text
+    assert "Purge" not in text
+    assert certificates.verify_certificate(content)["verified"] is False
+
+
+def test_a_past_transfer_is_refused_on_the_platform_channel_or_within_its_date(
+    past_protocol, protocol, officer_user
+):
+    from exchanges.models import DeletionEvidence
+
+    with pytest.raises(ValidationError) as error:
+        record_past(past_protocol, officer_user, channel=Transfer.Channel.PLATFORM)
+    assert "channel" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        record_past(
+            protocol,
+            officer_user,
+            sent_at=timezone.make_aware(datetime.datetime(2025, 6, 2, 9, 30)),
+        )
+    assert "niet voorbij" in error.value.message_dict["retention_date"][0]
+    with pytest.raises(ValidationError) as error:  # the protocol's rules still apply
+        record_past(
+            past_protocol,
+            officer_user,
+            sent_at=timezone.make_aware(datetime.datetime(2024, 9, 1, 10, 0)),
+        )
+    assert "protocol" in error.value.message_dict
+    assert not Transfer.objects.exists() and not DeletionEvidence.objects.exists()

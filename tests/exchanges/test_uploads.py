@@ -66,7 +66,10 @@ def test_sender_uploads_once_through_the_link(
     assert again.status_code == 404
     assert Payload.objects.count() == 1
     refused = AuditEvent.objects.filter(action="upload_link.refused").last()
-    assert refused.details == {"reason": "used"}
+    assert refused.details["reason"] == "used"
+    assert refused.details["attempts"] == 1
+    assert refused.object_id == str(link.pk) and refused.transfer_id == transfer.pk
+    assert refused.ip_address is None  # an anonymous client's address is never kept
 
 
 def test_the_officer_sees_a_receipt_and_the_upload_in_the_timeline(
@@ -104,7 +107,8 @@ def test_a_wrong_token_is_refused_and_logged_without_the_token(client, transfer)
     response = client.post(reverse("exchanges:upload", args=[token]), {})
     assert response.status_code == 404
     event = AuditEvent.objects.get(action="upload_link.refused")
-    assert event.details == {"reason": "unknown"}
+    assert event.details["reason"] == "unknown"
+    assert set(event.details) == {"reason", "client", "window_start", "attempts"}
     assert token not in str(event.details) and token not in event.object_id
 
 

@@ -375,8 +375,14 @@ def test_bulk_not_a_client_and_the_last_person_deletes_the_file(
     ids = list(ListEntry.objects.values_list("pk", flat=True))
     client.post(url, {"action": "not_a_client", "entries": ids, "confirmed": "yes"})
     assert not ListEntry.objects.exists()
-    reasons = sorted(DeletionEvidence.objects.values_list("reason", flat=True))
-    assert reasons == ["all_handled", "not_a_client", "not_a_client", "not_a_client"]
+    reasons = sorted(DeletionEvidence.objects.values_list("subject", "reason"))
+    assert reasons == [
+        ("payload", "all_handled"),  # the file, removed once the deletion committed
+        ("person", "not_a_client"),
+        ("person", "not_a_client"),
+        ("person", "not_a_client"),
+        ("transfer", "all_handled"),
+    ]
     imported.refresh_from_db()
     assert imported.status == Transfer.Status.DELETED
     assert imported.payload.is_deleted
@@ -397,8 +403,21 @@ def test_progress_and_the_auditors_export_never_show_a_name(
     export = client.get(reverse("exchanges_admin:worklist_export", args=[imported.pk]))
     rows = list(csv.DictReader(io.StringIO(export.content.decode())))
     assert len(rows) == 3
-    assert {row["outcome"] for row in rows} == {"open", "contacted"}
-    assert all(row["pseudonym"].startswith("P-") for row in rows)
+    assert list(rows[0]) == [
+        "pseudoniem",
+        "termijn",
+        "dringendheid",
+        "uitkomst",
+        "behandeld op",
+    ]
+    assert {row["uitkomst"] for row in rows} == {
+        "open",
+        "persoon gecontacteerd (protocol art. 6)",
+    }
+    handled = next(row for row in rows if row["behandeld op"])
+    # Brussels time with its offset: the file leaves the site.
+    assert handled["behandeld op"].endswith(("+01:00", "+02:00"))
+    assert all(row["pseudoniem"].startswith("P-") for row in rows)
     assert "Verzonnen" not in export.content.decode()
     assert (
         client.get(reverse("exchanges_admin:worklist", args=[imported.pk])).status_code
@@ -408,7 +427,7 @@ def test_progress_and_the_auditors_export_never_show_a_name(
 
 
 def test_retention_deletes_the_rows_left_with_the_file(imported):
-    evidence = services.enforce_retention(datetime.date(2030, 1, 1))
+    evidence = services.enforce_retention(datetime.date(2030, 1, 1)).deleted
     assert len(evidence) == 1
     assert evidence[0].record_count == 1 + 3
     assert not ListEntry.objects.exists()

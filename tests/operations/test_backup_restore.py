@@ -27,7 +27,7 @@ from exchanges.conf import key_file_setting
 from exchanges.models import AuditEvent, Transfer
 from exchanges.storage import payload_storage
 from protocols_registry.models import ProtocolDataItem, ProtocolPage
-from tests.exchanges.conftest import attach_payload, make_transfer
+from tests.exchanges.conftest import attach_payload, expire, make_transfer
 from tests.factories import OrganisationFactory, build_protocol
 from tests.helpers import ensure_site
 
@@ -55,8 +55,8 @@ print(json.dumps({
     "expired_status": expired.status,
     "expired_file": payload_storage().exists(gone.storage_name),
     "expired_key": gone.wrapped_key is not None,
-    "evidence": list(
-        DeletionEvidence.objects.filter(transfer=expired).values_list("reason", flat=True)
+    "evidence": sorted(
+        DeletionEvidence.objects.filter(transfer=expired).values_list("subject", "reason")
     ),
     "chain": audit.verify_chain()[:2],
 }))
@@ -66,7 +66,7 @@ print(json.dumps({
 @pytest.fixture
 def site(officer_user, settings, tmp_path):
     """A published protocol with two transfers, each with an encrypted file: one kept
-    until 2099, one whose retention date (01/07/2025) has passed but that has not
+    until 2099, one whose retention date (yesterday) has passed but that has not
     been deleted yet, as in a backup taken before the retention job ran."""
     # A media folder of its own: files other tests left behind stay out of it.
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -80,12 +80,12 @@ def site(officer_user, settings, tmp_path):
     decision = protocol.approving_decisions()[0]
     decision.signed_pdf.save("besluit.pdf", ContentFile(b"%PDF-1.4 signed decision"))
     kept = make_transfer(protocol, officer_user)
-    expired = make_transfer(
-        protocol, officer_user, retention_date=datetime.date(2025, 7, 1)
-    )
+    expired = make_transfer(protocol, officer_user)
+    expired_payload = attach_payload(expired, officer_user, content=EXPIRED_CONTENT)
+    expire(expired)  # the clock passed its date; the job has not run yet
     return {
         "kept": attach_payload(kept, officer_user, content=KEPT_CONTENT),
-        "expired": attach_payload(expired, officer_user, content=EXPIRED_CONTENT),
+        "expired": expired_payload,
         "decision_pdf": decision.signed_pdf.name,
     }
 
@@ -178,6 +178,8 @@ def test_a_restore_into_an_empty_database_gives_the_site_back_minus_expired_data
     assert {p.name: oct(p.stat().st_mode & 0o777) for p in keys.iterdir()} == {
         "master.keys": "0o600",
         "signing.pem": "0o600",
+        "audit-log.pem": "0o600",
+        "pseudonym.key": "0o600",
         "keys-manifest.json": "0o600",
     }
 
@@ -188,9 +190,12 @@ def test_a_restore_into_an_empty_database_gives_the_site_back_minus_expired_data
     assert "Ran enforce_retention" in result.stdout
 
     restored_var = Path(target["DJANGO_VAR_DIR"])
-    assert (restored_var / "keys" / "master.keys").read_bytes() == key_file_setting(
-        "EXCHANGES_MASTER_KEY_FILE"
-    ).read_bytes()
+    for name, setting in (
+        ("master.keys", "EXCHANGES_MASTER_KEY_FILE"),
+        ("pseudonym.key", "EXCHANGES_PSEUDONYM_KEY_FILE"),
+    ):
+        restored_key = (restored_var / "keys" / name).read_bytes()
+        assert restored_key == key_file_setting(setting).read_bytes()
     assert (restored_var / "media" / site["decision_pdf"]).is_file()
     probe = manage(
         target,
@@ -208,9 +213,9 @@ def test_a_restore_into_an_empty_database_gives_the_site_back_minus_expired_data
     assert state["kept_sha256"] == hashlib.sha256(KEPT_CONTENT).hexdigest()
     assert state["expired_status"] == "deleted"
     assert state["expired_file"] is False and state["expired_key"] is False
-    assert state["evidence"] == ["retention"]
+    assert state["evidence"] == [["payload", "retention"], ["transfer", "retention"]]
     ok, checked = state["chain"]
-    assert ok and checked == head.sequence + 1  # plus the deletion's own event
+    assert ok and checked == head.sequence + 2  # plus the deletion's two events
 
 
 def test_a_tampered_file_makes_the_restore_refuse_and_change_nothing(
@@ -266,6 +271,7 @@ def test_the_backup_holds_no_key_material_and_no_plaintext(site, tmp_path):
     assert "keys are NOT in this backup" in output
     assert str(key_file_setting("EXCHANGES_MASTER_KEY_FILE")) in output
     assert str(key_file_setting("EXCHANGES_SIGNING_KEY_FILE")) in output
+    assert str(key_file_setting("EXCHANGES_PSEUDONYM_KEY_FILE")) in output
     assert not (tmp_path / "keys").exists()
 
     content = _backup_bytes(folder)
@@ -274,6 +280,9 @@ def test_the_backup_holds_no_key_material_and_no_plaintext(site, tmp_path):
     master = crypto.load_keyring()[0]
     assert master.key not in content
     assert base64.b64encode(master.key) not in content
+    pseudonym_key = crypto.load_pseudonym_key()
+    assert pseudonym_key not in content
+    assert base64.b64encode(pseudonym_key) not in content
     signing_pem = key_file_setting("EXCHANGES_SIGNING_KEY_FILE").read_bytes()
     pem_body = b"".join(signing_pem.strip().splitlines()[1:-1])
     assert pem_body not in content

@@ -25,10 +25,11 @@ def test_an_administrator_sees_each_check(db, client, admin_user):
 def unreachable_cache(settings):
     # Nothing listens on port 1: every cache call fails at once.
     settings.CACHES = {
-        "default": {
-            "BACKEND": "config.cache.RedisCache",  # the production backend
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",  # production's
             "LOCATION": "redis://127.0.0.1:1/0",
         }
+        for alias in ("default", "pages")
     }
 
 

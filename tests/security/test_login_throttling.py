@@ -80,3 +80,26 @@ def test_a_user_name_with_a_newline_cannot_forge_a_log_line(caplog):
     for line in lines:
         assert "\n" not in line
         assert json.loads(line)["message"] == "login failed"
+
+
+def test_behind_a_trusted_proxy_each_client_is_locked_on_its_own(settings):
+    """Behind the proxy every request comes from its address: the lock-out follows
+    the address the proxy appended, not the proxy's, and not what the client wrote."""
+    settings.SECURITY_TRUSTED_PROXY_COUNT = 1
+    make_user("secretary-locked", "Board secretary")
+    proxy = Client(REMOTE_ADDR="10.0.0.2")
+    for number in range(5):
+        proxy.post(
+            "/accounts/login/",
+            {"login": "secretary-locked", "password": "fout-wachtwoord"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number}, 203.0.113.60",
+        )
+    forged = password_login(
+        proxy, "secretary-locked", HTTP_X_FORWARDED_FOR="198.51.100.9, 203.0.113.60"
+    )
+    assert forged.status_code == 429
+    colleague = Client(REMOTE_ADDR="10.0.0.2")
+    answer = password_login(
+        colleague, "secretary-locked", HTTP_X_FORWARDED_FOR="192.0.2.10"
+    )
+    assert answer.status_code == 302

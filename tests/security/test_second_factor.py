@@ -146,7 +146,7 @@ def test_privileged_users_cannot_remove_their_second_factor(client, officer_user
     assert response.status_code in (200, 302, 403)
 
 
-def test_wagtail_password_reset_goes_through_allauth(plain_client):
+def test_the_admins_password_reset_goes_through_allauth(plain_client):
     response = plain_client.get("/admin/password_reset/")
     assert response.status_code == 302
     assert response["Location"] == "/accounts/password/reset/"

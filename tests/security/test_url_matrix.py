@@ -109,17 +109,26 @@ class Samples:
             user=None,
             reason="",
         )
-        from protocols_registry.models import DataSubjectCategory, PersonalDataCategory
+        from protocols_registry.models import (
+            DataSubjectCategory,
+            OrganisationMember,
+            PersonalDataCategory,
+        )
 
         self.snippet_pks = {
             "organisation": self.protocol.party_organisations()[0].pk,
             "approvaldecision": self.decision.pk,
             "dpoadvice": self.advice.pk,
+            "protocolversion": self.protocol.versions.get().pk,
             "processingactivity": self.activity.pk,
             "processor": self.processor.pk,
             "datasubjectcategory": DataSubjectCategory.objects.create(name="Matrix").pk,
             "personaldatacategory": PersonalDataCategory.objects.create(
                 name="Matrix"
+            ).pk,
+            "organisationmember": OrganisationMember.objects.create(
+                user=self.users["dpo"],
+                organisation=self.protocol.party_organisations()[0],
             ).pk,
         }
         officer = self.users["officer"]
@@ -133,6 +142,10 @@ class Samples:
         waiting = make_transfer(self.protocol, officer)
         _link, self.upload_token = services.create_upload_link(waiting, user=officer)
         self.redirect = Redirect.objects.create(old_path="/oud", redirect_link="/")
+        # A role that waits for a DPO's approval.
+        candidate = make_user("m-candidate")
+        candidate.groups.add(Group.objects.get(name="Exchange officer"))
+        self.pending_grant = candidate.role_grants.get()
 
 
 def client_for(role, samples):

@@ -61,7 +61,9 @@ PAGE_KEYS = [
     "page:protocol-list",
     "page:protocol",
     "page:protocol-pdf",
+    "page:protocol-version",
     "page:protocol-feed",
+    "page:protocol-by-reference",
     "page:protocol-draft",
     "page:register",
     "page:register-activity",
@@ -75,7 +77,10 @@ def page_urls(samples):
         "page:protocol-list": "/protocollen/",
         "page:protocol": samples.protocol.url,
         "page:protocol-pdf": samples.protocol.url + "pdf/",
+        "page:protocol-version": samples.protocol.url + "versies/1/",
         "page:protocol-feed": "/protocollen/feed/",
+        # The reference as printed on the decision redirects to the protocol.
+        "page:protocol-by-reference": f"/protocollen/{samples.protocol.reference}/",
         "page:protocol-draft": f"/protocollen/{samples.draft.slug}/",
         "page:register": "/verwerkingsregister/",
         "page:register-activity": f"/verwerkingsregister/{samples.activity.reference}/",
@@ -96,6 +101,7 @@ def _kwarg_value(route, kwarg, converter, samples):
         "exchanges_admin": {
             "pk": samples.transfer.pk,
             "evidence_id": samples.evidence.pk,
+            "grant_id": samples.pending_grant.pk,
             "fmt": "csv",
         },
         "protocols_registry_admin": {"fmt": "csv"},

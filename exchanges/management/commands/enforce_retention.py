@@ -3,13 +3,14 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from exchanges import services
+from exchanges import deletion, retention
 
 
 class Command(BaseCommand):
     help = (
         "Delete the personal data of every transfer past its retention date and "
-        "write signed deletion evidence. Idempotent; safe to stop and run again; "
+        "write signed deletion evidence; first finish removing the files an "
+        "interrupted deletion left. Idempotent; safe to stop and run again; "
         "safe to run on several servers at once. Schedule it daily."
     )
 
@@ -36,12 +37,27 @@ class Command(BaseCommand):
                 f"{verb} {transfer.reference} (keep until {transfer.retention_date})"
             )
 
-        written = services.enforce_retention(
+        run = retention.enforce_retention(
             day, dry_run=options["dry_run"], report=report
         )
         if options["dry_run"]:
+            pending = deletion.pending_file_removals().count()
+            if pending:
+                self.stdout.write(
+                    f"Would remove {pending} file(s) of earlier deletions."
+                )
             self.stdout.write("Dry run: nothing was deleted.")
-        else:
-            self.stdout.write(
-                self.style.SUCCESS(f"{len(written)} deletion(s) with evidence written.")
+            return
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(run.deleted)} deletion(s) with evidence written; "
+                f"{len(run.files_removed)} file(s) removed from storage with evidence."
+            )
+        )
+        if run.files_failed:
+            # Exit status 1, so that the scheduler's alert fires.
+            raise CommandError(
+                f"{run.files_failed} file(s) could not be removed from storage; their "
+                "keys are destroyed, so they are unreadable. See the log, then run "
+                "again."
             )
