@@ -13,25 +13,16 @@ class ProtocolsRegistryConfig(AppConfig):
 
     def ready(self):
         from protocols_registry import files, roles, signals
-        from protocols_registry.models import ProtocolPage
+        from protocols_registry.models import ApprovalDecision
 
         post_migrate.connect(roles.sync_role_permissions, sender=self)
         signals.connect()
-
-        def decision_is_public(decision):
-            return (
-                decision.approves
-                and ProtocolPage.objects.live()
-                .public()
-                .filter(decision_links__decision=decision)
-                .exists()
-            )
 
         files.register_folder(
             "decisions",
             "protocols_registry.ApprovalDecision",
             "signed_pdf",
-            is_public=decision_is_public,
+            is_public=ApprovalDecision.is_public,
         )
         files.register_folder("advices", "protocols_registry.DPOAdvice", "document")
         files.register_folder(

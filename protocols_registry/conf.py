@@ -13,6 +13,10 @@ DEFAULTS = {
     "PROTOCOLS_REGISTRY_PAGE_SIZE": 20,
     # Seconds an anonymous public page (list, detail, PDF, feed) stays in the cache.
     "PROTOCOLS_REGISTRY_CACHE_SECONDS": 300,
+    # The alias in CACHES that keeps the cached public pages and the values derived
+    # from them. Give it a store of its own (one that may evict), apart from the
+    # sessions, login throttles and used one-time codes in "default".
+    "PROTOCOLS_REGISTRY_CACHE_ALIAS": "default",
     # The controller named on the cover of the register export.
     "PROTOCOLS_REGISTRY_ORGANISATION_NAME": "",
     # Base of the stable URIs used in the linked-data metadata of protocols and

@@ -5,9 +5,14 @@ out, behind whatever permission check the calling view makes.
 """
 
 from django.http import FileResponse, Http404
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
-def serve_file(field_file, download_name, content_type="application/pdf"):
+def serve_file(field_file, download_name, content_type="application/pdf", *, public):
+    """``public``: anyone may read this file now, whoever asks. Only then may a
+    browser or proxy keep a copy, and it must ask again before each use, so that a
+    file that stops being public (its protocol unpublished) is gone at once. Any
+    other file is never stored."""
     try:
         handle = field_file.open("rb")
     except FileNotFoundError:
@@ -17,6 +22,10 @@ def serve_file(field_file, download_name, content_type="application/pdf"):
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if public:
+        patch_cache_control(response, public=True, no_cache=True)
+    else:
+        add_never_cache_headers(response)  # no-store, private, max-age=0
     return response
 
 
@@ -49,11 +58,16 @@ def find_owner(name):
     return instance, (model, field_name, is_public)
 
 
+def readable_by_anyone(instance, rule):
+    _model, _field_name, is_public = rule
+    return bool(is_public and is_public(instance))
+
+
 def user_may_read(user, instance, rule):
-    model, _field_name, is_public = rule
+    model, _field_name, _is_public = rule
     opts = model._meta
     if user.is_authenticated and user.has_perm(
         f"{opts.app_label}.view_{opts.model_name}"
     ):
         return True
-    return bool(is_public and is_public(instance))
+    return readable_by_anyone(instance, rule)

@@ -7,6 +7,7 @@ so that a filtered URL means the same in every format.
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import CharField, F, Prefetch, Value
 from django.db.models.functions import Cast, Concat, StrIndex
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from protocols_registry.models import (
     ProtocolStatus,
 )
 from protocols_registry.public_cache import any_view_restrictions, remembered
+from protocols_registry.validators import normalise_enterprise_number
 
 PUBLIC_STATUSES = [
     (value, label) for value, label in ProtocolStatus.choices if value != "draft"
@@ -127,6 +129,13 @@ def filter_protocols(index_page, params):
         protocols = protocols.filter(periodicity=data["periodicity"])
     sort = data.get("sort") or (RELEVANCE if data.get("q") else "newest")
     query = (data.get("q") or "").strip()
+    party_number = enterprise_number_in(query)
+    if party_number:
+        # A KBO number, however it is written, means "this party's protocols".
+        protocols = protocols.filter(
+            parties__organisation__enterprise_number=party_number
+        )
+        query = ""
     if query:
         ranked_ids = search_protocol_ids(index_page, query)
         protocols = protocols.filter(pk__in=ranked_ids)
@@ -154,11 +163,43 @@ def clean_query(query):
     return " ".join(re.findall(r"\w+", query or ""))
 
 
+def enterprise_number_in(query):
+    """The ten digits of the enterprise (KBO) number ``query`` consists of, or None.
+
+    Citizens copy it from anywhere: 0400.032.156, 0400032156, BE0400032156,
+    BE 0400 032 156, or the older nine-digit 400.032.156. Only a whole query that is
+    a number with valid check digits counts, so a search for a year or a reference
+    stays a word search.
+    """
+    raw = (query or "").strip()
+    if not raw or not any(char.isdigit() for char in raw):
+        return None
+    digits = re.sub(r"[\s.\-/]", "", raw.upper().removeprefix("BE"))
+    if len(digits) == 9 and digits.isdigit():
+        digits = "0" + digits
+    try:
+        return normalise_enterprise_number(digits)
+    except ValidationError:
+        return None
+
+
 def search_protocol_ids(index_page, query, limit=1000):
-    """Ids of the live protocols below ``index_page`` matching ``query``, best first."""
+    """Ids of the live protocols below ``index_page`` matching ``query``, best first.
+
+    Full-text search first: on PostgreSQL with the Dutch configuration
+    (``SEARCH_CONFIG: "dutch"``) it matches word forms, so "dakloos" finds
+    "dakloosheid". When it finds nothing, the words are tried as prefixes of the
+    autocomplete fields: the most the SQLite backend, which does not stem, allows.
+    """
     query = clean_query(query)
     if not query:
         return []
+    return full_text_ids(index_page, query, limit) or prefix_ids(
+        index_page, query, limit
+    )
+
+
+def full_text_ids(index_page, query, limit=1000):
     # Only the ids: the list loads its page of rows itself.
     results = (
         visible(ProtocolPage.objects.child_of(index_page))
@@ -166,3 +207,18 @@ def search_protocol_ids(index_page, query, limit=1000):
         .search(query, operator="and")
     )
     return [page.pk for page in results[:limit]]
+
+
+def prefix_ids(index_page, query, limit=1000):
+    """Protocols with, for every word of ``query``, a word in an autocomplete field
+    that starts with it; best match of the last word first."""
+    base = visible(ProtocolPage.objects.child_of(index_page)).only("pk")
+    found = None
+    for word in query.split():
+        ids = [page.pk for page in base.autocomplete(word)[:limit]]
+        if found is not None:
+            ids = [pk for pk in ids if pk in found]
+        if not ids:
+            return []
+        found = ids
+    return found

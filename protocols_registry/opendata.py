@@ -5,15 +5,24 @@ fields at the end, never rename or remove one. The URIs do not depend on where a
 page lives, so they survive a site restructuring.
 """
 
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
 from protocols_registry.conf import get_setting
 
 FIELD_DOCUMENTATION = {
     "reference": "Reference of the protocol, e.g. 2024_VB_00591.",
     "uri": "Stable identifier (URI) of the protocol.",
     "title": "Title of the protocol.",
-    "status": "approved, in_force, ended or terminated, on the day of the export.",
+    "status": (
+        "approved_unsigned, approved, in_force, ended or terminated, on the day of "
+        "the export."
+    ),
     "approval_date": "Latest meeting date of the approving decisions (YYYY-MM-DD).",
-    "in_force_from": "First day the protocol applies (YYYY-MM-DD).",
+    "in_force_from": (
+        "First day the protocol applies (YYYY-MM-DD); empty when neither the "
+        "protocol nor the signatures give one."
+    ),
     "end_date": "Last day for a protocol of fixed duration (YYYY-MM-DD), else empty.",
     "periodicity": "one_off, periodic or continuous.",
     "duration": "fixed or indefinite.",
@@ -28,6 +37,33 @@ FIELD_DOCUMENTATION = {
     "last_published_at": "When the page was last published (ISO 8601).",
 }
 CSV_FIELDS = list(FIELD_DOCUMENTATION)
+
+# The CSV is read by people in a spreadsheet: its header is in their language.
+# The JSON keeps the English keys above (docs/open-data.md).
+CSV_HEADERS = {
+    "reference": _("reference"),
+    "uri": _("URI"),
+    "title": _("title"),
+    "status": _("status"),
+    "approval_date": _("approval date"),
+    "in_force_from": _("in force from"),
+    "end_date": _("end date"),
+    "periodicity": _("periodicity"),
+    "duration": _("duration"),
+    "parties": _("parties"),
+    "party_enterprise_numbers": _("enterprise numbers of the parties"),
+    "senders": _("senders"),
+    "recipients": _("recipients"),
+    "decisions": _("decisions"),
+    "summary": _("summary"),
+    "url": _("address"),
+    "pdf_url": _("address of the PDF"),
+    "last_published_at": _("last published"),
+}
+
+
+def csv_header():
+    return [str(CSV_HEADERS[field]) for field in CSV_FIELDS]
 
 
 def _base():
@@ -106,7 +142,7 @@ def protocol_record(page, request=None):
         "url": absolute(url),
         "pdf_url": absolute(url + "pdf/"),
         "last_published_at": (
-            page.last_published_at.isoformat(timespec="seconds")
+            timezone.localtime(page.last_published_at).isoformat(timespec="seconds")
             if page.last_published_at
             else ""
         ),

@@ -2,16 +2,16 @@
 decisions, DPO advices, exchange steps, data items and signatories, in the order the
 web page and the PDF show them.
 
-A published protocol's content is read with queries compiled once (a protocol page
-is the site's most visited page and these six queries were most of its cost, see
-protocols_registry.compiled_query). A draft's is read through the page's relations:
-in a preview, modelcluster holds the edited children in memory, not in the database
-(advices are not part of a page revision and come from the database either way).
+Each relation is one plain ORM query whatever the number of rows (select_related
+brings the organisations and decisions along), and every row points back to the page.
+A published protocol's content is read from the database, whatever the page object
+holds in memory; a draft's through the page's own relations: in a preview,
+modelcluster holds the edited children in memory, not in the database (advices are
+not part of a page revision and come from the database either way).
 """
 
 from dataclasses import dataclass
 
-from protocols_registry.compiled_query import CompiledQuery
 from protocols_registry.models import ProtocolPage
 
 # Each relation of a protocol as the public page shows it.
@@ -24,13 +24,6 @@ RELATIONS = {
     "exchange_steps": lambda page: page.exchange_steps.all(),
     "data_items": lambda page: page.data_items.all(),
     "signatories": lambda page: page.signatories.select_related("organisation"),
-}
-
-# The same querysets for a protocol given by its id. The page built here is a
-# stand-in that only carries the id; the rows never point to it.
-COMPILED = {
-    name: CompiledQuery(lambda page_id, query=query: query(ProtocolPage(pk=page_id)))
-    for name, query in RELATIONS.items()
 }
 
 
@@ -50,8 +43,11 @@ def protocol_content(page, *, draft=False):
     if draft or page.pk is None:
         rows = {name: list(query(page)) for name, query in RELATIONS.items()}
     else:
-        rows = {name: query.run(page.pk) for name, query in COMPILED.items()}
-        for name, children in rows.items():  # as a related manager would
+        # Through a page that holds nothing in memory, so each manager reads the
+        # database; the rows then point to the page itself, as its managers' would.
+        stored = ProtocolPage(pk=page.pk)
+        rows = {name: list(query(stored)) for name, query in RELATIONS.items()}
+        for name, children in rows.items():
             owner = ProtocolPage._meta.get_field(name).field.name
             for child in children:
                 setattr(child, owner, page)

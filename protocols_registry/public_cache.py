@@ -7,6 +7,10 @@ new generation, so all public pages are rebuilt at once, on every server that sh
 the cache. A generation is a random token rather than a counter, so a cache that
 loses the key can never bring an old generation back to life.
 
+The pages live in the cache named by PROTOCOLS_REGISTRY_CACHE_ALIAS: a site keeps
+them apart from its security state (sessions, login throttles, used one-time codes),
+so that a flood of page entries can never evict that state.
+
 Only anonymous GET/HEAD requests that render a complete 200 response without cookies
 are cached; anything personal (a logged-in editor, a preview, a flash message, a
 form with a CSRF token) bypasses the cache. Every cached response also answers
@@ -16,10 +20,12 @@ conditional GETs (ETag, Last-Modified) with 304.
 import contextvars
 import hashlib
 import logging
+import threading
 import time
 import uuid
+from collections import OrderedDict
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone, translation
@@ -52,28 +58,69 @@ _request_scope = contextvars.ContextVar("protocols_registry_request", default=No
 
 class _Memo:
     """This process's copy of the values remembered() found for one generation:
-    valid exactly as long as the shared copy, and no round trip to the cache."""
+    valid exactly as long as the shared copy, and no round trip to the cache.
 
-    generation = None
-    values = {}
+    Shared by the threads of the process, hence the lock; bounded (MEMO_LIMIT, the
+    least recently used value goes first), since some names come from requests. It
+    keeps values derived from the public pages only, never anything of a request.
+    """
+
+    def __init__(self, limit):
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._generation = None
+        self._values = OrderedDict()
+
+    def get(self, generation, name):
+        """(True, value) when remembered for this generation, else (False, None)."""
+        with self._lock:
+            if self._generation != generation or name not in self._values:
+                return False, None
+            self._values.move_to_end(name)
+            return True, self._values[name]
+
+    def put(self, generation, name, value):
+        with self._lock:
+            if self._generation != generation:
+                self._generation, self._values = generation, OrderedDict()
+            self._values[name] = value
+            self._values.move_to_end(name)
+            while len(self._values) > self.limit:
+                self._values.popitem(last=False)
+
+    def clear(self):
+        with self._lock:
+            self._generation, self._values = None, OrderedDict()
+
+    def __len__(self):
+        with self._lock:
+            return len(self._values)
+
+
+_memo = _Memo(MEMO_LIMIT)
+
+
+def page_cache():
+    """The cache that keeps the public pages (PROTOCOLS_REGISTRY_CACHE_ALIAS)."""
+    return caches[get_setting("PROTOCOLS_REGISTRY_CACHE_ALIAS")]
 
 
 def current_generation():
     scope = _request_scope.get()
     if scope is not None and "generation" in scope:
         return scope["generation"]
-    generation = cache.get(GENERATION_KEY)
+    generation = page_cache().get(GENERATION_KEY)
     if generation is None:
         generation = _new_generation()
-        if not cache.add(GENERATION_KEY, generation, timeout=None):
-            generation = cache.get(GENERATION_KEY) or generation
+        if not page_cache().add(GENERATION_KEY, generation, timeout=None):
+            generation = page_cache().get(GENERATION_KEY) or generation
     if scope is not None:
         scope["generation"] = generation
     return generation
 
 
 def _start_generation():
-    cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+    page_cache().set(GENERATION_KEY, _new_generation(), timeout=None)
     scope = _request_scope.get()
     if scope is not None:
         scope.pop("generation", None)
@@ -155,7 +202,7 @@ def _lookup(request):
         return None, None
     try:
         generation = current_generation()
-        return generation, cache.get(_key(request, generation))
+        return generation, page_cache().get(_key(request, generation))
     except Exception as error:  # noqa: BLE001 - any cache backend's connection error
         report_unavailable(error)
         return None, None
@@ -184,7 +231,7 @@ def serve_cached(request, serve, *, restricted=False):
     }
     try:
         if not cache_unavailable():
-            cache.set(
+            page_cache().set(
                 _key(request, generation),
                 entry,
                 get_setting("PROTOCOLS_REGISTRY_CACHE_SECONDS"),
@@ -218,23 +265,21 @@ def remembered(name, compute, timeout=24 * 3600):
         return compute()
     try:
         generation = current_generation()
-        if _Memo.generation != generation:
-            _Memo.generation, _Memo.values = generation, {}
-        if name in _Memo.values:
-            return _Memo.values[name]
+        found, value = _memo.get(generation, name)
+        if found:
+            return value
         key = f"protocols_registry:data:{generation}:{name}"
-        value = cache.get(key)
+        value = page_cache().get(key)
     except Exception as error:  # noqa: BLE001 - any cache backend's connection error
         report_unavailable(error)
         return compute()
     if value is None:
         value = compute()
         try:
-            cache.set(key, value, timeout)
+            page_cache().set(key, value, timeout)
         except Exception as error:  # noqa: BLE001 - a cache that only reads (failover)
             report_unavailable(error)
-    if len(_Memo.values) < MEMO_LIMIT:  # names that come from requests stay bounded
-        _Memo.values[name] = value
+    _memo.put(generation, name, value)
     return value
 
 

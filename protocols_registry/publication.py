@@ -1,5 +1,6 @@
-"""The publication rule: a protocol goes live only with an approving decision and a
-favourable advice of every party's DPO.
+"""The publication rule: a protocol goes live only with an approving decision, a
+favourable advice of every party's DPO, and the sections that art. 8 of the decree of
+18 July 2008 and the VTC template require (see ``missing_sections``).
 
 Wagtail offers several ways to make a page live (create view, edit view, bulk
 actions, workflows, scheduled publishing, code). Hooks alone are not enough: on the
@@ -12,7 +13,11 @@ wagtail_hooks.py only turn a refusal into a friendly message.
 import logging
 
 from django.core.exceptions import PermissionDenied
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from protocols_registry.versions import version_problems
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +41,7 @@ def publication_problems(page):
     parties = [party for party in page.parties.all() if party.organisation_id]
     if len(parties) < 2:
         problems.append(_("The protocol must name at least two parties."))
+    problems += missing_sections(page, parties)
     if not page.approving_decisions():
         problems.append(
             _(
@@ -65,7 +71,92 @@ def publication_problems(page):
                 )
                 % {"party": name, "date": advice.advice_date.strftime("%d/%m/%Y")}
             )
+    problems.extend(version_problems(page))
     return problems
+
+
+# The sections a protocol must fill before publication: art. 8, §1 of the decree of
+# 18 July 2008 (as the Flemish supervisory commission's template spells it out).
+SECTION_NAMES = {
+    "dpos": gettext_lazy("the data protection officer of each party"),
+    "collection_purposes": gettext_lazy(
+        "article 2: purposes and legal grounds of the collection"
+    ),
+    "communication_purposes": gettext_lazy(
+        "article 2: purposes and legal grounds of the communication"
+    ),
+    "data_items": gettext_lazy("article 3: the data items"),
+    "proportionality": gettext_lazy("article 3: the proportionality of each data item"),
+    "retention": gettext_lazy("article 3: the retention of each data item"),
+    "recipients": gettext_lazy("article 4: the recipients"),
+    "periodicity": gettext_lazy("article 5: periodicity and duration"),
+    "security": gettext_lazy("article 6: the security measures"),
+}
+
+
+def _filled(html):
+    return bool(" ".join(strip_tags(html or "").split()))
+
+
+def missing_sections(page, parties=None):
+    """One sentence per required section ``page`` leaves empty, naming it."""
+    if parties is None:
+        parties = [party for party in page.parties.all() if party.organisation_id]
+    missing = []
+    without_dpo = [
+        party.organisation.display_name
+        for party in parties
+        if not (party.organisation.dpo_name or party.organisation.dpo_email)
+    ]
+    if without_dpo:
+        missing.append(("dpos", ", ".join(without_dpo)))
+    for field in ("collection_purposes", "communication_purposes"):
+        if not _filled(getattr(page, field)):
+            missing.append((field, ""))
+    items = list(page.data_items.all())
+    if not items:
+        missing.append(("data_items", ""))
+    no_reason = [
+        str(n) for n, item in enumerate(items, 1) if not item.proportionality.strip()
+    ]
+    if no_reason:
+        missing.append(("proportionality", ", ".join(no_reason)))
+    no_retention = [
+        str(n)
+        for n, item in enumerate(items, 1)
+        if not (item.retention.strip() or item.retention_until)
+    ]
+    if no_retention:
+        missing.append(("retention", ", ".join(no_retention)))
+    if not _filled(page.recipients):
+        missing.append(("recipients", ""))
+    periodic_without_frequency = (
+        page.periodicity == page.Periodicity.PERIODIC and not page.frequency.strip()
+    )
+    if periodic_without_frequency or not (
+        _filled(page.periodicity_note)
+        or (page.duration == page.Duration.INDEFINITE or page.end_date)
+    ):
+        missing.append(("periodicity", ""))
+    if not (_filled(page.security_general) or _filled(page.security_specific)):
+        missing.append(("security", ""))
+    sentences = []
+    for key, detail in missing:
+        if key == "dpos":
+            sentences.append(
+                _("Not filled in: %(section)s (missing for %(parties)s).")
+                % {"section": SECTION_NAMES[key], "parties": detail}
+            )
+        elif detail:
+            sentences.append(
+                _("Not filled in: %(section)s (data item %(items)s).")
+                % {"section": SECTION_NAMES[key], "items": detail}
+            )
+        else:
+            sentences.append(
+                _("Not filled in: %(section)s.") % {"section": SECTION_NAMES[key]}
+            )
+    return sentences
 
 
 def guard_going_live(page):

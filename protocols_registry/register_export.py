@@ -156,6 +156,11 @@ COLUMNS = [
 COLUMN_KEYS = [key for key, _label, _letter, _getter in COLUMNS]
 
 
+def column_headers():
+    """The Dutch (active language) headings of the CSV and XLSX columns."""
+    return [str(label) for _key, label, _letter, _getter in COLUMNS]
+
+
 def export_queryset():
     """Every activity with what the rows need, in as few queries as possible."""
     return (
@@ -195,7 +200,7 @@ def csv_lines(queryset=None, progress=None):
     """The register as CSV text, line by line (for a streaming response)."""
     writer = csv.writer(_Echo())
     yield "\ufeff"
-    yield writer.writerow(COLUMN_KEYS)
+    yield writer.writerow(column_headers())
     for count, activity in enumerate(iter_activities(queryset), start=1):
         yield writer.writerow([csv_value(value) for value in activity_row(activity)])
         if progress:
@@ -209,7 +214,7 @@ def xlsx_bytes(queryset=None, progress=None):
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(_("Processing activities")))
-    sheet.append([str(label) for _key, label, _letter, _getter in COLUMNS])
+    sheet.append(column_headers())
     for count, activity in enumerate(iter_activities(queryset), start=1):
         sheet.append([_cell(value) for value in activity_row(activity)])
         if progress:
@@ -219,7 +224,7 @@ def xlsx_bytes(queryset=None, progress=None):
     for processor in Processor.objects.order_by("name"):
         processors.append([_cell(value) for value in processor_row(processor)])
     columns = workbook.create_sheet(str(_("Columns")))
-    columns.append(["key", str(_("label")), str(_("art. 30(1)"))])
+    columns.append([str(_("key")), str(_("label")), str(_("art. 30(1)"))])
     for key, label, letter, _getter in COLUMNS:
         columns.append([key, str(label), letter])
     buffer = io.BytesIO()

@@ -7,7 +7,12 @@ the model and its many-to-many fields are saved with automatic history off, then
 record is written with the acting user and the reason.
 """
 
+import datetime
+
 from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
@@ -93,6 +98,18 @@ def _display(field, value):
             )
             or "—"
         )
-    if value in (None, "", []):
+    return str(display_value(value))
+
+
+def display_value(value):
+    """A value as a person reads it: yes/no for booleans, a dash for nothing,
+    dates as d/m/Y in the site's language."""
+    if isinstance(value, bool):
+        return capfirst(gettext("yes") if value else gettext("no"))
+    if value is None or value == "" or value == []:
         return "—"
-    return str(value)
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), "d/m/Y H:i")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "d/m/Y")
+    return value

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from protocols_registry import roles
 from protocols_registry.models import ProcessingActivity, Processor
@@ -75,8 +76,11 @@ def send_reminders(day=None, days_ahead=30, dry_run=False):
     )
     if (activities or processors) and recipients and not dry_run:
         with translation.override(settings.LANGUAGE_CODE):
-            subject = _("Register of processing activities: %(count)d item(s) due") % {
-                "count": len(activities) + len(processors)
-            }
+            count = len(activities) + len(processors)
+            subject = ngettext(
+                "Register of processing activities: %(count)d item due",
+                "Register of processing activities: %(count)d items due",
+                count,
+            ) % {"count": count}
             send_mail(subject, compose(activities, processors, day), None, recipients)
     return activities, processors, recipients

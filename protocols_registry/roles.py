@@ -6,9 +6,13 @@ permission rows only after migrations have run; granting never removes a
 permission an administrator added by hand.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_lazy as _
 
 DPO = "DPO"
 BOARD_SECRETARY = "Board secretary"
@@ -18,6 +22,20 @@ AUDITOR = "Auditor"
 EXCHANGE_OFFICER = "Exchange officer"
 
 ALL_ROLES = [DPO, BOARD_SECRETARY, EDITOR, EXCHANGE_OFFICER, AUDITOR]
+
+# The group names are identifiers; people read these.
+ROLE_LABELS = {
+    DPO: _("data protection officer"),
+    BOARD_SECRETARY: _("board secretary"),
+    EDITOR: _("editor"),
+    EXCHANGE_OFFICER: _("exchange officer"),
+    AUDITOR: _("auditor"),
+}
+
+
+def role_label(group_name):
+    return ROLE_LABELS.get(group_name, group_name)
+
 
 ADMIN_ACCESS = "wagtailadmin.access_admin"
 
@@ -49,6 +67,7 @@ ROLE_PERMISSIONS = {
         ADMIN_ACCESS,
         *ORGANISATIONS,
         "protocols_registry.view_approvaldecision",
+        "protocols_registry.view_protocolversion",
         "protocols_registry.add_dpoadvice",
         "protocols_registry.change_dpoadvice",
         "protocols_registry.delete_dpoadvice",
@@ -62,28 +81,54 @@ ROLE_PERMISSIONS = {
         "protocols_registry.change_approvaldecision",
         "protocols_registry.delete_approvaldecision",
         "protocols_registry.view_approvaldecision",
+        "protocols_registry.view_protocolversion",
     ],
     EDITOR: [
         ADMIN_ACCESS,
         *ORGANISATIONS,
         "protocols_registry.view_approvaldecision",
+        "protocols_registry.view_protocolversion",
         "protocols_registry.view_dpoadvice",
     ],
     AUDITOR: [
         ADMIN_ACCESS,
         "protocols_registry.view_organisation",
         "protocols_registry.view_approvaldecision",
+        "protocols_registry.view_protocolversion",
         "protocols_registry.view_dpoadvice",
         *_model_permissions(["view"], REGISTER_MODELS),
     ],
 }
 
-# What editors may do on every protocol list and the protocols below it.
-EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page"]
+# What editors may do on every protocol list and the protocols below it. They do
+# not publish: the protocol workflow does, once the DPOs advised and the governing
+# body decided, so what goes live is the text they approved (migration 0006 takes
+# back the publish permission earlier versions granted).
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
+
+
+# True while the code grants the permissions it defines (after ``migrate``): a part
+# of the release, reviewed in git, not a person's change. An audit trail of who
+# changed which permission (the exchanges app keeps one) leaves these out.
+syncing_role_permissions = ContextVar("syncing_role_permissions", default=False)
+
+
+@contextmanager
+def _syncing():
+    token = syncing_role_permissions.set(True)
+    try:
+        yield
+    finally:
+        syncing_role_permissions.reset(token)
 
 
 def grant(role_permissions, using="default"):
     """Give each named group the listed permissions (creating the group if needed)."""
+    with _syncing():
+        _grant(role_permissions, using)
+
+
+def _grant(role_permissions, using):
     # post_migrate receivers run in app order, possibly before auth has created the
     # permission rows of the apps named here: create them first (idempotent).
     labels = {
@@ -106,7 +151,12 @@ def grant(role_permissions, using="default"):
 
 
 def grant_editor_page_permissions(index_page):
-    """Let the Editor group write and publish protocols below ``index_page``."""
+    """Let the Editor group write (not publish) protocols below ``index_page``."""
+    with _syncing():
+        _grant_editor_page_permissions(index_page)
+
+
+def _grant_editor_page_permissions(index_page):
     from wagtail.models import GroupPagePermission
 
     editor, _created = Group.objects.get_or_create(name=EDITOR)

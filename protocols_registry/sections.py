@@ -10,8 +10,8 @@ SECTIONS = [
     ("besluiten", _("Approval and DPO advices"), []),
     ("overwegingen", _("Recitals"), ["recitals"]),
     ("gegevensstroom", _("C2. The planned data flow"), ["data_flow"]),
-    ("uitwisselingsproces", _("Exchange procedure"), []),
-    ("dienstenintegrator", _("C3. Service integrator"), []),
+    ("uitwisselingsproces", _("Exchange procedure"), ["exchange_note"]),
+    ("dienstenintegrator", _("C3. Service integrator"), ["recitals_continued"]),
     ("artikel-1", _("Article 1: Subject"), ["subject"]),
     (
         "artikel-2",

@@ -5,7 +5,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from protocols_registry import public_cache
+from protocols_registry import public_cache, versions
 from protocols_registry.models import (
     ApprovalDecision,
     ProtocolDecision,
@@ -33,6 +33,13 @@ def give_editors_the_new_list(sender, instance, created, raw=False, **kwargs):
         from protocols_registry.roles import grant_editor_page_permissions
 
         grant_editor_page_permissions(instance)
+
+
+def give_the_new_list_the_workflow(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        from protocols_registry.workflow.setup import assign_protocol_workflow
+
+        assign_protocol_workflow(instance)
 
 
 def connect_cache_invalidation():
@@ -66,7 +73,18 @@ def connect_cache_invalidation():
 
 
 def connect():
+    from protocols_registry.workflow import mails
+
     connect_cache_invalidation()
+    mails.connect()
+    page_published.connect(
+        versions.on_page_published, sender=ProtocolPage, dispatch_uid="pr_versions"
+    )
+    post_save.connect(
+        give_the_new_list_the_workflow,
+        sender=ProtocolIndexPage,
+        dispatch_uid="pr_protocol_workflow",
+    )
     post_save.connect(
         give_editors_the_new_list,
         sender=ProtocolIndexPage,

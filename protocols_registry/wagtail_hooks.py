@@ -4,14 +4,18 @@ from django.urls import include, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 
+from protocols_registry import page_creation
 from protocols_registry.admin_views import protocol_snippets, register_snippets
 from protocols_registry.admin_views.register_actions import MarkReviewedBulkAction
-from protocols_registry.models import ProtocolPage
+from protocols_registry.models import DPOAdvice, ProtocolPage
+from protocols_registry.models.workflow import advice_recorded
 from protocols_registry.views.register_admin import register_export_view
+from protocols_registry.workflow.panels import replace_review_panel
 
 register_snippet(protocol_snippets.ProtocolRecordsGroup)
 register_snippet(register_snippets.RegisterGroup)
@@ -64,6 +68,39 @@ def add_register_panel(request, panels):
         panels.append(RegisterPanel())
 
 
+# "Awaiting my advice" and "Awaiting my decision" instead of Wagtail's review panel.
+hooks.register("construct_homepage_panels", replace_review_panel)
+
+
+@hooks.register("after_edit_page")
+def back_to_the_dashboard_after_a_step(request, page):
+    """A DPO or board secretary who acted on a step from the editor goes back to
+    their dashboard: Wagtail would send them to the protocol list, which they may
+    not open ("no access")."""
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    if not request.POST.get("action-workflow-action") or request.user.is_superuser:
+        return None
+    explorable = PagePermissionPolicy().explorable_instances(request.user)
+    if explorable.filter(pk=page.get_parent().pk).exists():
+        return None
+    return redirect("wagtailadmin_home")
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def advance_the_advice_step(request, instance):
+    """A DPO recorded an advice on a protocol waiting for it: the workflow moves on
+    (or goes back to the editor), and the DPO returns to what still awaits them."""
+    if not isinstance(instance, DPOAdvice):
+        return None
+    outcome = advice_recorded(instance, request.user)
+    if outcome is None:
+        return None
+    messages.success(request, outcome)
+    return redirect("wagtailadmin_home")
+
+
 def _refusal_message(page, problems):
     return format_html(
         "{}<ul>{}</ul>",
@@ -106,9 +143,12 @@ def _refuse_deletion(request, page, references):
     kinds = sorted({str(obj._meta.verbose_name_plural) for obj in references})
     messages.error(
         request,
-        _(
-            "“%(title)s” cannot be deleted: %(count)s record(s) refer to it "
-            "(%(kinds)s). Unpublish it instead; the records keep their history."
+        ngettext(
+            "“%(title)s” cannot be deleted: %(count)s record refers to it "
+            "(%(kinds)s). Unpublish it instead; the record keeps its history.",
+            "“%(title)s” cannot be deleted: %(count)s records refer to it "
+            "(%(kinds)s). Unpublish it instead; the records keep their history.",
+            len(references),
         )
         % {"title": page.title, "count": len(references), "kinds": ", ".join(kinds)},
     )
@@ -183,3 +223,6 @@ def read_only_pages(page, request, serve_args, serve_kwargs):
     ):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     return None
+
+
+hooks.register("before_create_page", page_creation.create_page_safely)

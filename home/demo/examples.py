@@ -80,13 +80,26 @@ DECISIONS = [
 ]
 
 
-def _protocol(reference, title, summary, *, parties, items, advices, **fields):
+def _protocol(
+    reference, title, summary, *, parties, items, advices, signed_on, **fields
+):
+    """A fictional protocol with every section the publication rule requires,
+    signed for each party on ``signed_on`` (in force from then)."""
     base = {
         "reference": reference,
         "title": title,
         "summary": summary,
         "recitals": _p("Fictief voorbeeld om de zoek- en filterfuncties te tonen."),
         "subject": _p(summary),
+        "collection_purposes": _p(
+            "De verzendende partij verzamelde de gegevens voor haar eigen wettelijke "
+            "opdracht (fictief voorbeeld)."
+        ),
+        "communication_purposes": _p(
+            "De ontvangende partij gebruikt de gegevens enkel voor het doel in de "
+            "samenvatting (fictief voorbeeld)."
+        ),
+        "periodicity_note": _p("Zoals hierboven vermeld (fictief voorbeeld)."),
         "recipients": _p("De bevoegde medewerkers van de ontvangende partij."),
         "security_general": _p(
             "De partijen nemen passende technische en "
@@ -105,7 +118,16 @@ def _protocol(reference, title, summary, *, parties, items, advices, **fields):
         "exchange_steps": [
             "De verzender laadt de lijst op via het beveiligde uitwisselingsplatform."
         ],
-        "signatories": [],
+        "signatories": [
+            {
+                "organisation": party["organisation"],
+                "name": "Algemeen directeur (fictief)",
+                "title": "algemeen directeur",
+                "signed_on": signed_on,
+                "signed_place": "Voorbeeldstad",
+            }
+            for party in parties
+        ],
     }
     base.update(fields)
     return base
@@ -153,6 +175,7 @@ PROTOCOLS = [
         periodicity="periodic",
         frequency="maandelijks",
         duration="indefinite",
+        signed_on=date(2025, 3, 20),
     ),
     _protocol(
         "2025_DEMO_00002",
@@ -196,6 +219,7 @@ PROTOCOLS = [
         frequency="jaarlijks",
         duration="fixed",
         end_date=date(2027, 12, 31),
+        signed_on=date(2025, 9, 25),
     ),
     _protocol(
         "2023_DEMO_00003",
@@ -231,5 +255,6 @@ PROTOCOLS = [
         periodicity="one_off",
         duration="fixed",
         end_date=date(2023, 12, 31),
+        signed_on=date(2023, 2, 16),
     ),
 ]

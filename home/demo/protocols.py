@@ -27,7 +27,9 @@ PAGE_FIELDS = [
     "summary",
     "recitals",
     "data_flow",
+    "exchange_note",
     "service_integrator",
+    "recitals_continued",
     "subject",
     "collection_purposes",
     "communication_purposes",
@@ -50,7 +52,7 @@ PAGE_FIELDS = [
     "entry_into_force_date",
     "notice_period_months",
     "signed_place",
-    "signed_date",
+    "closing_text",
 ]
 
 
@@ -112,7 +114,7 @@ def ensure_protocol(index, data):
         org.enterprise_number: org
         for org in Organisation.objects.filter(
             enterprise_number__in=[party["organisation"] for party in data["parties"]]
-            + [number for number, _name, _title in data.get("signatories", [])]
+            + [signatory["organisation"] for signatory in data.get("signatories", [])]
         )
     }
     page = ProtocolPage(reference=data["reference"])
@@ -139,8 +141,14 @@ def ensure_protocol(index, data):
     ]
     page.data_items = [ProtocolDataItem(**item) for item in data["data_items"]]
     page.signatories = [
-        ProtocolSignatory(organisation=organisations[number], name=name, title=title)
-        for number, name, title in data.get("signatories", [])
+        ProtocolSignatory(
+            organisation=organisations[signatory["organisation"]],
+            name=signatory["name"],
+            title=signatory["title"],
+            signed_on=signatory.get("signed_on"),
+            signed_place=signatory.get("signed_place", ""),
+        )
+        for signatory in data.get("signatories", [])
     ]
     # Orderables keep the order of the protocol text only with an explicit position.
     for relation in (

@@ -10,13 +10,18 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 
+from exchanges.role_grants import approve_at_installation
 from protocols_registry import roles
+from protocols_registry.models import Organisation, OrganisationMember
+from protocols_registry.validators import normalise_enterprise_number
 
 DEMO_USERS = [
     # username, group (None: administrator), display name
     ("admin", None, "Beheerder"),
     ("dpo", roles.DPO, "Functionaris gegevensbescherming"),
+    ("dpo-thuispunt", roles.DPO, "Functionaris gegevensbescherming Thuispunt"),
     ("secretary", roles.BOARD_SECRETARY, "Secretaris vast bureau"),
     ("editor", roles.EDITOR, "Redacteur"),
     ("officer", roles.EXCHANGE_OFFICER, "Uitwisselingsverantwoordelijke"),
@@ -48,22 +53,31 @@ def demo_password():
     return password
 
 
+def _fields(username, group_name, display_name):
+    first_name, _sep, last_name = display_name.partition(" ")
+    return {
+        "first_name": first_name,
+        "last_name": last_name,
+        "email": f"{username}@example.invalid",
+        "is_staff": group_name is None,
+        "is_superuser": group_name is None,
+    }
+
+
 def ensure_demo_users():
-    """Create the demo users if missing; never reset a password someone changed."""
+    """Create the demo users if missing; never reset a password someone changed.
+
+    The password obeys the rules of every other password (a predictable
+    DEMO_PASSWORD raises ValidationError), checked before anything is created."""
     User = get_user_model()
     password = demo_password()
+    for username, group_name, display_name in DEMO_USERS:
+        fields = _fields(username, group_name, display_name)
+        validate_password(password, User(username=username, **fields))
     created = []
     for username, group_name, display_name in DEMO_USERS:
-        first_name, _sep, last_name = display_name.partition(" ")
         user, was_created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "first_name": first_name,
-                "last_name": last_name,
-                "email": f"{username}@example.invalid",
-                "is_staff": group_name is None,
-                "is_superuser": group_name is None,
-            },
+            username=username, defaults=_fields(username, group_name, display_name)
         )
         if was_created:
             user.set_password(password)
@@ -71,4 +85,32 @@ def ensure_demo_users():
             created.append(username)
         if group_name:
             user.groups.add(Group.objects.get(name=group_name))
+        if group_name == roles.EXCHANGE_OFFICER:
+            # A role that opens personal data needs a DPO's approval; the demo's
+            # officer is approved by the installation, and the audit log says so.
+            approve_at_installation(user, group_name, actor="demo")
     return created
+
+
+# Who speaks for which party of the seed protocol: each party's DPO advises on a
+# protocol in the workflow, OCMW Gent's secretary links the Vast Bureau's decision.
+DEMO_MEMBERSHIPS = [
+    ("dpo", "0212.214.125"),  # OCMW Gent
+    ("dpo-thuispunt", "0400.032.156"),  # Woonmaatschappij Thuispunt Gent
+    ("secretary", "0212.214.125"),
+    ("editor", "0212.214.125"),
+]
+
+
+def link_demo_members():
+    """Make the demo users members of their organisations (once they exist)."""
+    User = get_user_model()
+    for username, enterprise_number in DEMO_MEMBERSHIPS:
+        user = User.objects.filter(username=username).first()
+        organisation = Organisation.objects.filter(
+            enterprise_number=normalise_enterprise_number(enterprise_number)
+        ).first()
+        if user and organisation:
+            OrganisationMember.objects.get_or_create(
+                user=user, organisation=organisation
+            )

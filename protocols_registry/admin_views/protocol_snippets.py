@@ -1,6 +1,8 @@
 """Admin screens for the records behind published protocols: organisations,
-approval decisions (board secretary) and DPO advices (DPO)."""
+approval decisions (board secretary), DPO advices (DPO) and who belongs to which
+organisation (administrators)."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
     FieldPanel,
@@ -8,9 +10,20 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     PageChooserPanel,
 )
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.admin.ui.tables import Column
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
-from protocols_registry.models import ApprovalDecision, DPOAdvice, Organisation
+from protocols_registry.admin_views.version_snippets import ProtocolVersionViewSet
+from protocols_registry.models import (
+    ApprovalDecision,
+    DPOAdvice,
+    Organisation,
+    OrganisationMember,
+)
 
 
 class OrganisationViewSet(SnippetViewSet):
@@ -20,7 +33,13 @@ class OrganisationViewSet(SnippetViewSet):
     menu_order = 100
     copy_view_enabled = False
     inspect_view_enabled = True
-    list_display = ["name", "short_name", "kind", "formatted_enterprise_number", "city"]
+    list_display = [
+        "name",
+        "short_name",
+        "kind",
+        Column("formatted_enterprise_number", label=_("enterprise number (KBO)")),
+        "city",
+    ]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "enterprise_number"]
     search_backend_name = None  # plain database lookups: exact enough for the admin
@@ -33,7 +52,7 @@ class OrganisationViewSet(SnippetViewSet):
             heading=_("Address"),
         ),
         MultiFieldPanel(
-            ["dpo_name", "dpo_email", "dpo_phone"],
+            ["dpo_name", "dpo_email", "dpo_phone", "privacy_url"],
             heading=_("Data protection officer"),
         ),
         FieldPanel("protocol_publication_url"),
@@ -66,21 +85,48 @@ class ApprovalDecisionViewSet(SnippetViewSet):
         ),
         MultiFieldPanel(
             [
-                FieldRowPanel(["meeting_date", "session", "outcome"]),
+                FieldRowPanel(["meeting_date", "meeting_start_time"]),
+                FieldRowPanel(["session", "outcome"]),
                 "members_present",
                 "competent_member",
+                "involved_members",
             ],
             heading=_("Meeting"),
         ),
         MultiFieldPanel(
-            ["legal_framework", "motivation", "decision_text"], heading=_("Content")
+            [
+                "legal_framework",
+                "motivation",
+                "advices_text",
+                "decision_text",
+                "attachments_text",
+            ],
+            heading=_("Content"),
         ),
         MultiFieldPanel(["signed_pdf", "publication_url"], heading=_("Documents")),
     ]
 
 
+class DPOAdviceCreateView(CreateView):
+    """The advice form, filled in for the protocol and party the workflow asks
+    about (``?protocol=<id>&organisation=<id>``, the links of the DPO's mail and
+    dashboard)."""
+
+    def get_initial(self):
+        initial = super().get_initial()
+        for name in ("protocol", "organisation"):
+            value = self.request.GET.get(name, "")
+            if value.isdigit():
+                initial[name] = int(value)
+        if "protocol" in initial:
+            initial.setdefault("advice_date", timezone.localdate())
+            initial.setdefault("dpo_name", self.request.user.get_full_name())
+        return initial
+
+
 class DPOAdviceViewSet(SnippetViewSet):
     model = DPOAdvice
+    add_view_class = DPOAdviceCreateView
     icon = "tick-inverse"
     menu_label = _("DPO advices")
     menu_order = 300
@@ -101,8 +147,36 @@ class DPOAdviceViewSet(SnippetViewSet):
     ]
 
 
+class OrganisationMemberViewSet(SnippetViewSet):
+    """Who is the DPO or board secretary of which organisation. No role is granted
+    this model's permissions: only administrators see and change it."""
+
+    model = OrganisationMember
+    icon = "user"
+    menu_label = _("Members of organisations")
+    menu_order = 400
+    copy_view_enabled = False
+    list_display = ["user", "organisation", "roles"]
+    list_filter = ["organisation"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    search_backend_name = None
+    ordering = ["organisation__name", "user__username"]
+    panels = ["user", "organisation"]
+
+    def register_chooser_viewset(self):
+        # Nothing chooses a membership, and Wagtail's snippet chooser would list
+        # who speaks for which organisation to every admin user.
+        pass
+
+
 class ProtocolRecordsGroup(SnippetViewSetGroup):
     menu_label = _("Protocol records")
     menu_icon = "doc-full"
     menu_order = 250
-    items = (OrganisationViewSet, ApprovalDecisionViewSet, DPOAdviceViewSet)
+    items = (
+        OrganisationViewSet,
+        ApprovalDecisionViewSet,
+        DPOAdviceViewSet,
+        ProtocolVersionViewSet,
+        OrganisationMemberViewSet,
+    )

@@ -23,7 +23,11 @@ from protocols_registry.models import (
     Processor,
 )
 from protocols_registry.models.register import processors_without_valid_agreement
-from protocols_registry.register_history import field_changes, save_with_history
+from protocols_registry.register_history import (
+    display_value,
+    field_changes,
+    save_with_history,
+)
 
 
 class HistoriedRegisterForm(WagtailAdminModelForm):
@@ -231,6 +235,10 @@ class RegisterInspectView(InspectView):
     """Shows every field, what is missing, and who changed which field when."""
 
     template_name = "protocols_registry/admin/register_inspect.html"
+
+    def get_field_display_value(self, field_name, field):
+        """Ja/Nee and — rather than Python's True/False/None."""
+        return display_value(super().get_field_display_value(field_name, field))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,6 +1,6 @@
 from protocols_registry.models.advices import DPOAdvice
 from protocols_registry.models.decisions import ApprovalDecision
-from protocols_registry.models.organisations import Organisation
+from protocols_registry.models.organisations import Organisation, OrganisationMember
 from protocols_registry.models.protocols import (
     ProtocolDataItem,
     ProtocolDecision,
@@ -19,10 +19,15 @@ from protocols_registry.models.register import (
     Processor,
 )
 from protocols_registry.models.register_page import ProcessingRegisterPage
+from protocols_registry.models.versions import DecisionEffect, ProtocolVersion
+from protocols_registry.models.workflow import BoardDecisionTask, DPOAdviceTask
 
 __all__ = [
     "ApprovalDecision",
+    "BoardDecisionTask",
     "DPOAdvice",
+    "DPOAdviceTask",
+    "DecisionEffect",
     "DataSubjectCategory",
     "LawfulBasis",
     "PersonalDataCategory",
@@ -30,6 +35,7 @@ __all__ = [
     "ProcessingRegisterPage",
     "Processor",
     "Organisation",
+    "OrganisationMember",
     "ProtocolDataItem",
     "ProtocolDecision",
     "ProtocolExchangeStep",
@@ -38,4 +44,5 @@ __all__ = [
     "ProtocolParty",
     "ProtocolSignatory",
     "ProtocolStatus",
+    "ProtocolVersion",
 ]

@@ -68,6 +68,17 @@ class DPOAdvice(index.Indexed, models.Model):
             "date": self.advice_date,
         }
 
+    @classmethod
+    def latest_by_organisation(cls, protocol_id):
+        """The advice that counts for each party of a protocol: its latest."""
+        latest = {}
+        if protocol_id:
+            for advice in cls.objects.filter(protocol_id=protocol_id).order_by(
+                "organisation_id", "-advice_date", "-pk"
+            ):
+                latest.setdefault(advice.organisation_id, advice)
+        return latest
+
     @property
     def is_favourable(self):
         return self.verdict in (self.Verdict.FAVOURABLE, self.Verdict.CONDITIONAL)

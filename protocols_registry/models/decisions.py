@@ -50,6 +50,15 @@ class ApprovalDecision(index.Indexed, models.Model):
         _("governing body"), max_length=30, choices=GoverningBody.choices
     )
     meeting_date = models.DateField(_("meeting date"))
+    meeting_start_time = models.TimeField(
+        _("start of the meeting"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the session began (Brussels time), if the minutes say so; the "
+            "linked data then gives the exact start instead of the day."
+        ),
+    )
     session = models.CharField(
         _("session"), max_length=10, choices=Session.choices, default=Session.PUBLIC
     )
@@ -67,6 +76,14 @@ class ApprovalDecision(index.Indexed, models.Model):
         blank=True,
         help_text=_("The member of the board competent for the matter (Bevoegd)."),
     )
+    involved_members = models.TextField(
+        _("involved members"),
+        blank=True,
+        help_text=_(
+            "The other members concerned by the matter (Betrokken); one per line "
+            "or separated by ';'."
+        ),
+    )
     legal_framework = models.TextField(
         _("legal framework"),
         blank=True,
@@ -75,8 +92,26 @@ class ApprovalDecision(index.Indexed, models.Model):
         ),
     )
     motivation = models.TextField(_("motivation"), blank=True)
+    advices_text = models.TextField(
+        _("advices"),
+        blank=True,
+        help_text=_(
+            "The advices the decision takes into account (Adviezen), as worded on "
+            "the decision."
+        ),
+    )
     decision_text = models.TextField(
-        _("decision text"), blank=True, help_text=_("The operative part (Beslissing).")
+        _("decision text"),
+        blank=True,
+        help_text=_(
+            "The operative part (Beslissing), with its articles: start each one on "
+            "a line of its own with 'Artikel 1:', 'Artikel 2:', ..."
+        ),
+    )
+    attachments_text = models.TextField(
+        _("attachments"),
+        blank=True,
+        help_text=_("The attachments listed on the decision (Bijgevoegde bijlagen)."),
     )
     signed_pdf = PdfFileField(
         _("signed decision (PDF)"),
@@ -122,7 +157,37 @@ class ApprovalDecision(index.Indexed, models.Model):
     def is_closed_session(self):
         return self.session == self.Session.CLOSED
 
+    def is_public(self):
+        """Whether anyone may read this decision and its signed PDF: it approves a
+        protocol that is published without a view restriction. A closed-session
+        decision becomes public that way too: its protocol is published with it."""
+        from protocols_registry.models import ProtocolPage
+
+        return (
+            self.approves
+            and ProtocolPage.objects.live()
+            .public()
+            .filter(decision_links__decision=self)
+            .exists()
+        )
+
     @property
     def members_present_list(self):
-        separators = self.members_present.replace(";", "\n")
-        return [line.strip() for line in separators.splitlines() if line.strip()]
+        return _split_names(self.members_present)
+
+    @property
+    def involved_members_list(self):
+        return _split_names(self.involved_members)
+
+    def published_parts(self):
+        """The decision as published with its protocol: ordered (heading, content)
+        parts, read by the web page and the PDF alike (see
+        protocols_registry.decision_content)."""
+        from protocols_registry.decision_content import published_parts
+
+        return published_parts(self)
+
+
+def _split_names(value):
+    separators = value.replace(";", "\n")
+    return [line.strip() for line in separators.splitlines() if line.strip()]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
@@ -59,6 +60,14 @@ class Organisation(index.Indexed, models.Model):
         ),
     )
     dpo_phone = models.CharField(_("DPO telephone"), max_length=40, blank=True)
+    privacy_url = models.URLField(
+        _("privacy page"),
+        blank=True,
+        help_text=_(
+            "The page of the organisation's website that explains how citizens "
+            "exercise their privacy rights (a form or a contact point)."
+        ),
+    )
     protocol_publication_url = models.URLField(
         _("protocol publication page"),
         blank=True,
@@ -93,3 +102,53 @@ class Organisation(index.Indexed, models.Model):
     def address(self):
         place = " ".join(part for part in (self.postal_code, self.city) if part)
         return ", ".join(part for part in (self.street_address, place) if part)
+
+
+class OrganisationMember(models.Model):
+    """A user belongs to an organisation: the DPO of a party, its board secretary.
+
+    The user's role is their group; membership says for which organisation they
+    hold it, so "the DPO of Thuispunt Gent" is a member of Thuispunt Gent in the DPO
+    group. Only administrators manage memberships (no role is granted the model's
+    permissions): a DPO who could add themselves to another organisation would
+    speak for it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="organisation_memberships",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="members",
+    )
+
+    class Meta:
+        ordering = ["organisation__name", "user__username"]
+        verbose_name = _("member of an organisation")
+        verbose_name_plural = _("members of organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="organisation_member_once"
+            )
+        ]
+
+    def __str__(self):
+        return _("%(user)s at %(organisation)s") % {
+            "user": self.user.get_full_name() or self.user.get_username(),
+            "organisation": self.organisation.display_name,
+        }
+
+    def roles(self):
+        """The user's roles (groups), for the administrator's list."""
+        from protocols_registry.roles import role_label
+
+        return ", ".join(
+            str(role_label(group.name)) for group in self.user.groups.all()
+        )
+
+    roles.short_description = _("roles")

@@ -14,14 +14,14 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from protocols_registry.compiled_query import CompiledQuery
 from protocols_registry.fields import DecisionReferenceField
+from protocols_registry.models.versions import DecisionEffect
 from protocols_registry.public_cache import PublicCacheMixin
 from protocols_registry.validators import slug_for_reference
 
@@ -32,6 +32,7 @@ class ProtocolStatus(models.TextChoices):
     """Where a protocol stands; derived from its decisions and dates, never typed."""
 
     DRAFT = "draft", _("draft")
+    APPROVED_UNSIGNED = "approved_unsigned", _("approved, not yet signed")
     APPROVED = "approved", _("approved")
     IN_FORCE = "in_force", _("in force")
     ENDED = "ended", _("ended")
@@ -47,13 +48,15 @@ class ProtocolPageQuerySet(PageQuerySet):
         """
         day = day or timezone.localdate()
         return self.annotate(
-            effective_from=Coalesce(
-                F("entry_into_force_date"), F("signed_date"), F("approval_date")
-            )
+            effective_from=Coalesce(F("entry_into_force_date"), F("signed_date"))
         ).annotate(
             current_status=Case(
                 When(approval_date__isnull=True, then=Value(ProtocolStatus.DRAFT)),
                 When(terminated_on__lte=day, then=Value(ProtocolStatus.TERMINATED)),
+                When(
+                    effective_from__isnull=True,
+                    then=Value(ProtocolStatus.APPROVED_UNSIGNED),
+                ),
                 When(end_date__lt=day, then=Value(ProtocolStatus.ENDED)),
                 When(effective_from__lte=day, then=Value(ProtocolStatus.IN_FORCE)),
                 default=Value(ProtocolStatus.APPROVED),
@@ -68,10 +71,20 @@ class ProtocolPageQuerySet(PageQuerySet):
 ProtocolPageManager = PageManager.from_queryset(ProtocolPageQuerySet)
 
 
+# A reference as decisions print it (2024_VB_00591) or any other spelling
+# (2024-VB-00591, 2024_vb_00591), with whatever route of the protocol follows. Not
+# the slug's own spelling (2024-vb-00591): that is the page, or nothing here.
+REFERENCE_ROUTE = (
+    r"^(?!\d{4}-[a-z]{2,8}-\d{5}/)"
+    r"(?P<reference>\d{4}[_-][A-Za-z]{2,8}[_-]\d{5})/(?P<rest>(?:[\w-]+/)*)$"
+)
+
+
 class ProtocolIndexPage(PublicCacheMixin, RoutablePageMixin, Page):
     """The public list of protocols (/protocollen/), its feed and open-data exports.
 
-    Routes: the list itself and ``feed/`` (Atom). The exports ``export.csv`` and
+    Routes: the list itself, ``feed/`` (Atom) and a protocol's reference as printed
+    (``2024_VB_00591/``), which redirects to its page. The exports ``export.csv`` and
     ``export.json`` have no trailing slash, which Wagtail's page URLs cannot express,
     so protocols_registry.public_urls serves them. The views live in
     protocols_registry.views so this model stays small.
@@ -95,11 +108,10 @@ class ProtocolIndexPage(PublicCacheMixin, RoutablePageMixin, Page):
     def route(self, request, path_components):
         # A protocol below this list is found with its own fields in one query;
         # Wagtail's generic routing takes two (the page, then its specific type).
-        # The query is compiled once (PROTOCOL_BY_DEPTH_AND_SLUG); a child is the
-        # page one level deeper whose path starts with this list's, as in Wagtail's
-        # own get_children(), and slugs are unique among siblings.
+        # A child is the page one level deeper whose path starts with this list's,
+        # as in Wagtail's own get_children(), and slugs are unique among siblings.
         if path_components:
-            for child in PROTOCOL_BY_DEPTH_AND_SLUG.run(
+            for child in protocols_by_depth_and_slug(
                 self.depth + 1, path_components[0]
             ):
                 if child.path.startswith(self.path):
@@ -117,6 +129,12 @@ class ProtocolIndexPage(PublicCacheMixin, RoutablePageMixin, Page):
         from protocols_registry.views.public import protocol_feed
 
         return protocol_feed(request, self)
+
+    @re_path(REFERENCE_ROUTE)
+    def reference_view(self, request, reference, rest=""):
+        from protocols_registry.views.public import protocol_by_reference
+
+        return protocol_by_reference(request, self, reference, rest)
 
 
 class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
@@ -162,6 +180,23 @@ class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
         blank=True,
         features=RICH_TEXT_FEATURES,
         help_text=_("C2: how the planned flow of data goes."),
+    )
+    exchange_note = RichTextField(
+        _("after the exchange procedure"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_(
+            "What the protocol says after the steps of the exchange procedure."
+        ),
+    )
+    recitals_continued = RichTextField(
+        _("recitals after C3"),
+        blank=True,
+        features=RICH_TEXT_FEATURES,
+        help_text=_(
+            "Recitals the protocol places after the data flow and the service "
+            "integrator (in the template: D to G)."
+        ),
     )
     service_integrator = models.CharField(
         _("service integrator"),
@@ -277,7 +312,28 @@ class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
         _("notice period (months)"), null=True, blank=True
     )
     signed_place = models.CharField(_("signed at"), max_length=100, blank=True)
-    signed_date = models.DateField(_("signed on"), null=True, blank=True)
+    closing_text = models.TextField(
+        _("closing words"),
+        blank=True,
+        help_text=_(
+            "The protocol's closing sentence as written, e.g. "
+            "\u201cOpgemaakt te Gent, op _____, in evenveel exemplaren\u2026\u201d."
+        ),
+    )
+    signed_date = models.DateField(
+        _("signed on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Derived: the day the last party signed, once every party signed."),
+    )
+    text_changed_at = models.DateTimeField(
+        _("text last changed"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Derived: when a publication last changed the protocol's words."),
+    )
     terminated_on = models.DateField(
         _("terminated on"),
         null=True,
@@ -307,8 +363,12 @@ class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
         index.SearchField("reference", boost=3),
         index.AutocompleteField("reference"),
         index.SearchField("summary", boost=2),
+        index.AutocompleteField("summary"),
         index.SearchField("search_party_names", boost=2),
+        index.AutocompleteField("search_party_names"),
         index.SearchField("search_data_items"),
+        index.SearchField("recitals"),
+        index.AutocompleteField("recitals"),
         index.SearchField("subject"),
         index.SearchField("collection_purposes"),
         index.SearchField("communication_purposes"),
@@ -336,7 +396,9 @@ class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
                     heading=_("Exchange procedure"),
                     label=_("step"),
                 ),
+                "exchange_note",
                 "service_integrator",
+                "recitals_continued",
             ],
             heading=_("Data flow"),
         ),
@@ -383,7 +445,8 @@ class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
         ),
         MultiFieldPanel(
             [
-                FieldRowPanel(["signed_place", "signed_date"]),
+                "signed_place",
+                "closing_text",
                 InlinePanel("signatories", label=_("signatory")),
             ],
             heading=_("Signatures"),
@@ -448,12 +511,33 @@ class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
         ]
 
     def compute_approval_date(self):
-        dates = [decision.meeting_date for decision in self.approving_decisions()]
+        # A decision that ends the protocol does not approve its text.
+        links = [
+            link
+            for link in self.linked_decisions()
+            if link.effect != DecisionEffect.TERMINATION
+        ]
+        dates = [decision.meeting_date for decision in self.approving_decisions(links)]
         return max(dates) if dates else None
+
+    def compute_signed_date(self):
+        from protocols_registry.protocol_dates import signing_date
+
+        return signing_date(self.parties.all(), self.signatories.all())
 
     @property
     def in_force_from(self):
-        return self.entry_into_force_date or self.signed_date or self.approval_date
+        """The first day it applies; None when neither the text nor the
+        signatures give one (see protocols_registry.protocol_dates)."""
+        from protocols_registry.protocol_dates import entry_into_force
+
+        return entry_into_force(self)
+
+    @property
+    def text_changed_on(self):
+        from protocols_registry.protocol_dates import last_text_change
+
+        return last_text_change(self)
 
     def status_on(self, day=None):
         """The protocol's status on ``day`` (today by default).
@@ -465,6 +549,8 @@ class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
             return ProtocolStatus.DRAFT
         if self.terminated_on and self.terminated_on <= day:
             return ProtocolStatus.TERMINATED
+        if self.in_force_from is None:
+            return ProtocolStatus.APPROVED_UNSIGNED
         if self.end_date and self.end_date < day:
             return ProtocolStatus.ENDED
         if self.in_force_from <= day:
@@ -510,18 +596,43 @@ class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
 
     def save(self, *args, **kwargs):
         from protocols_registry.publication import guard_going_live
+        from protocols_registry.versions import apply_termination
 
         self.derive_slug()
         self.approval_date = self.compute_approval_date()
+        self.signed_date = self.compute_signed_date()
+        apply_termination(self)
         guard_going_live(self)
         return super().save(*args, **kwargs)
 
+    def with_content_json(self, content):
+        # When the text last changed is a fact of the live page, not of a revision.
+        page = super().with_content_json(content)
+        page.text_changed_at = self.text_changed_at
+        return page
+
     def publish(self, revision, *args, **kwargs):
+        from protocols_registry.models.workflow import publishing_by_workflow
+        from protocols_registry.protocol_dates import text_changed
         from protocols_registry.publication import guard_publish
 
         if not guard_publish(self, revision, kwargs.get("log_action")):
             return None
-        return super().publish(revision, *args, **kwargs)
+        if publishing_by_workflow.get() == str(self.pk):
+            # The last step of the protocol workflow was approved by someone the
+            # step was assigned to: the workflow publishes for them.
+            kwargs["skip_permission_checks"] = True
+        # ``self`` may be the edited object a revision was saved from: compare with
+        # the row as published.
+        live = type(self).objects.filter(pk=self.pk).first()
+        changes_text = live is not None and text_changed(live, revision.as_object())
+        result = super().publish(revision, *args, **kwargs)
+        if changes_text:
+            self.text_changed_at = timezone.now()
+            type(self).objects.filter(pk=self.pk).update(
+                text_changed_at=self.text_changed_at
+            )
+        return result
 
     # --- routes --------------------------------------------------------------------
     @path("")
@@ -542,12 +653,23 @@ class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
 
         return protocol_decision_pdf(request, self, reference)
 
+    @path("versies/<int:number>/")
+    def version_view(self, request, number):
+        from protocols_registry.views.versions import version_detail
+
+        return version_detail(request, self, number)
+
+    @path("versies/<int:number>/verschil/")
+    def version_diff_view(self, request, number):
+        from protocols_registry.views.versions import version_diff
+
+        return version_diff(request, self, number)
+
 
 # Protocols at a depth with a slug: the pages a protocol list's children may be
 # (usually one; ProtocolIndexPage.route keeps the one below the list).
-PROTOCOL_BY_DEPTH_AND_SLUG = CompiledQuery(
-    lambda depth, slug: ProtocolPage.objects.filter(depth=depth, slug=slug).order_by()
-)
+def protocols_by_depth_and_slug(depth, slug):
+    return ProtocolPage.objects.filter(depth=depth, slug=slug).order_by()
 
 
 class ProtocolParty(Orderable):
@@ -622,8 +744,28 @@ class ProtocolDecision(Orderable):
         on_delete=models.PROTECT,
         related_name="protocol_links",
     )
+    effect = models.CharField(
+        _("effect on the protocol"),
+        max_length=12,
+        choices=DecisionEffect.choices,
+        default=DecisionEffect.APPROVAL,
+        # Blank reads as an initial approval: forms that predate the field (and
+        # the workflow's) may leave it out.
+        blank=True,
+        help_text=_(
+            "A later decision that amends or ends the protocol makes a new version."
+        ),
+    )
+    change_summary = models.TextField(
+        _("what changed"),
+        blank=True,
+        help_text=_(
+            "In a few sentences, for citizens: what this decision changes. "
+            "Required for an amendment."
+        ),
+    )
 
-    panels = ["decision"]
+    panels = ["decision", "effect", "change_summary"]
 
     class Meta(Orderable.Meta):
         verbose_name = _("approval decision")
@@ -725,8 +867,15 @@ class ProtocolSignatory(Orderable):
     )
     name = models.CharField(_("name"), max_length=200)
     title = models.CharField(_("function"), max_length=200)
+    signed_on = models.DateField(
+        _("signed on"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty until this signatory has signed."),
+    )
+    signed_place = models.CharField(_("signed at"), max_length=100, blank=True)
 
-    panels = ["organisation", "name", "title"]
+    panels = ["organisation", "name", "title", "signed_on", "signed_place"]
 
     class Meta(Orderable.Meta):
         verbose_name = _("signatory")

@@ -8,6 +8,7 @@ title and language in the metadata, "page X of Y" in the footer.
 import io
 from xml.sax.saxutils import escape
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -126,11 +127,25 @@ def numbered_canvas_class(footer_text):
     return NumberedCanvas
 
 
-def render_document(story, *, title, subject="", author="", footer="", lang="nl-BE"):
+def pdf_date(moment):
+    """A PDF date string (D:YYYYMMDDHHmmSS+HH'mm') for an aware datetime, in the
+    site's time zone."""
+    local = timezone.localtime(moment)
+    offset = int(local.utcoffset().total_seconds() // 60)
+    sign = "+" if offset >= 0 else "-"
+    hours, minutes = divmod(abs(offset), 60)
+    return local.strftime("D:%Y%m%d%H%M%S") + f"{sign}{hours:02d}'{minutes:02d}'"
+
+
+def render_document(
+    story, *, title, subject="", author="", footer="", lang="nl-BE", created=None
+):
     """Lay out ``story`` on A4 and return the PDF bytes.
 
     ``invariant`` makes the output depend on the content only (no timestamps or
-    random ids), so the same record always gives the same bytes.
+    random ids), so the same record always gives the same bytes. ``created`` (an
+    aware datetime) is then written as the creation and modification date;
+    without it reportlab's invariant date (1 January 2000) stands.
     """
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -148,7 +163,17 @@ def render_document(story, *, title, subject="", author="", footer="", lang="nl-
         displayDocTitle=True,
         invariant=1,
     )
-    doc.build(story, canvasmaker=numbered_canvas_class(footer or title))
+    canvas_class = numbered_canvas_class(footer or title)
+    if created is not None:
+        stamp = pdf_date(created)
+
+        class DatedCanvas(canvas_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.setDateFormatter(lambda *_parts: stamp)
+
+        canvas_class = DatedCanvas
+    doc.build(story, canvasmaker=canvas_class)
     return buffer.getvalue()
 
 

@@ -1,20 +1,25 @@
-"""The protocol as a PDF, generated from the record (not an uploaded file), so the
-PDF and the web page always say the same thing."""
+"""The protocol as a tagged PDF (PDF/UA-1), generated from the record (not an
+uploaded file), so the PDF and the web page always say the same thing: the same
+sections (protocols_registry.sections.SECTIONS), in the same order, with the same
+headings, each a heading and a bookmark in the PDF."""
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from reportlab.lib.units import mm
-from reportlab.platypus import ListFlowable, ListItem, Paragraph, Spacer
 
-from protocols_registry.pdf.base import (
-    build_styles,
-    grid_table,
-    key_value_table,
-    render_document,
-    text,
+from protocols_registry.decision_content import published_parts
+from protocols_registry.pdf.richtext import richtext_markup
+from protocols_registry.pdf.tagged import (
+    compile_pdf,
+    heading,
+    paragraph,
+    preamble,
+    table,
+    terms,
+    text_block,
+    txt,
 )
-from protocols_registry.pdf.richtext import richtext_flowables
 from protocols_registry.protocol_content import protocol_content
+from protocols_registry.protocol_dates import published_revision_time
 from protocols_registry.sections import SECTIONS
 
 
@@ -22,22 +27,28 @@ def _date(value):
     return formats.date_format(value, "j F Y") if value else ""
 
 
-def _parties(parties, styles):
+def decision_parts(decision):
+    """The parts of a decision as (heading, text), in the web page's order
+    (protocols_registry.decision_content), so page and PDF publish the same."""
+    return [(part.heading, part.text) for part in published_parts(decision)]
+
+
+def _parties(parties):
     rows = []
     for party in parties:
         org = party.organisation
         details = [
-            f"<b>{text(org.name)}</b>",
-            text(
+            f"#strong[{txt(org.name)}]",
+            txt(
                 _("Enterprise number %(number)s")
                 % {"number": org.formatted_enterprise_number}
             ),
         ]
         if org.address:
-            details.append(text(org.address))
+            details.append(txt(org.address))
         if party.representative:
             details.append(
-                text(
+                txt(
                     _("Represented by %(name)s, %(title)s")
                     % {
                         "name": party.representative,
@@ -46,49 +57,53 @@ def _parties(parties, styles):
                 )
             )
         if party.mandate:
-            details.append(text(party.mandate))
-        rows.append([text(party.get_role_display()), "<br/>".join(details)])
-    return [
-        grid_table([_("Role"), _("Party")], rows, styles, col_widths=[32 * mm, None])
-    ]
+            details.append(txt(party.mandate))
+        rows.append([txt(party.get_role_display()), "#linebreak()".join(details)])
+    return table([_("Role"), _("Party")], rows, columns=["32mm", "1fr"])
 
 
-def _decisions_and_advices(styles, decisions, advices):
-    flowables = []
+def _decisions_and_advices(decisions, advices):
+    out = []
     for decision in decisions:
+        out.append(
+            heading(2, _("Decision %(reference)s") % {"reference": decision.reference})
+        )
         rows = [
-            (_("Decision"), text(decision.reference)),
-            (_("Governing body"), text(decision.get_governing_body_display())),
-            (_("Organisation"), text(decision.organisation.name)),
-            (_("Meeting date"), text(_date(decision.meeting_date))),
-            (_("Session"), text(decision.get_session_display())),
-            (_("Outcome"), text(decision.get_outcome_display())),
+            (_("Governing body"), txt(decision.get_governing_body_display())),
+            (_("Organisation"), txt(decision.organisation.name)),
+            (_("Meeting date"), txt(_date(decision.meeting_date))),
+            (_("Session"), txt(decision.get_session_display())),
+            (_("Outcome"), txt(decision.get_outcome_display())),
         ]
         if decision.publication_url:
-            rows.append((_("Official publication"), text(decision.publication_url)))
-        flowables += [key_value_table(rows, styles), Spacer(1, 3 * mm)]
+            rows.append((_("Official publication"), txt(decision.publication_url)))
+        out.append(terms(rows))
+        for part_heading, part_text in decision_parts(decision):
+            out.append(heading(3, part_heading))
+            out.append(text_block(part_text))
+    if not decisions:
+        out.append(paragraph(txt(_("No approving decision is recorded."))))
     if advices:
         rows = [
             [
-                text(advice.organisation.name),
-                text(_date(advice.advice_date)),
-                text(advice.get_verdict_display()),
-                text(advice.conditions),
+                txt(advice.organisation.name),
+                txt(_date(advice.advice_date)),
+                txt(advice.get_verdict_display()),
+                txt(advice.conditions or "–"),
             ]
             for advice in advices
         ]
-        flowables.append(
-            grid_table(
+        out.append(
+            table(
                 [_("DPO of"), _("Date"), _("Verdict"), _("Conditions")],
                 rows,
-                styles,
-                col_widths=[45 * mm, 28 * mm, 38 * mm, None],
+                columns=["45mm", "26mm", "36mm", "1fr"],
             )
         )
-    return flowables
+    return "".join(out)
 
 
-def _data_items(data_items, styles):
+def _data_items(data_items):
     rows = []
     for number, item in enumerate(data_items, start=1):
         retention = item.retention
@@ -101,147 +116,137 @@ def _data_items(data_items, styles):
             special += f" ({item.special_category_basis})"
         rows.append(
             [
-                text(number),
-                text(item.data),
-                text(item.proportionality),
-                text(retention),
-                text(special),
+                txt(number),
+                txt(item.data),
+                txt(item.proportionality),
+                txt(retention),
+                txt(special),
             ]
         )
     if not rows:
-        return []
-    return [
-        grid_table(
-            ["#", _("Data"), _("Proportionality"), _("Retention"), _("Art. 9/10 GDPR")],
-            rows,
-            styles,
-            col_widths=[8 * mm, 40 * mm, None, 32 * mm, 20 * mm],
-        )
-    ]
+        return ""
+    return table(
+        ["#", _("Data"), _("Proportionality"), _("Retention"), _("Art. 9/10 GDPR")],
+        rows,
+        columns=["7mm", "38mm", "1fr", "32mm", "20mm"],
+    )
 
 
-def _periodicity(page, styles):
-    rows = [(_("Periodicity"), text(page.get_periodicity_display()))]
+def _periodicity(page):
+    rows = [(_("Periodicity"), txt(page.get_periodicity_display()))]
     if page.frequency:
-        rows.append((_("Frequency"), text(page.frequency)))
-    rows.append((_("Duration"), text(page.get_duration_display())))
+        rows.append((_("Frequency"), txt(page.frequency)))
+    rows.append((_("Duration"), txt(page.get_duration_display())))
     if page.end_date:
-        rows.append((_("End date"), text(_date(page.end_date))))
-    return [key_value_table(rows, styles)]
+        rows.append((_("End date"), txt(_date(page.end_date))))
+    return terms(rows)
 
 
-def _entry_into_force(page, styles):
+def _entry_into_force(page):
     rows = []
     if page.in_force_from:
-        rows.append((_("In force from"), text(_date(page.in_force_from))))
+        rows.append((_("In force from"), txt(_date(page.in_force_from))))
     if page.notice_period_months:
         rows.append(
             (
                 _("Notice period"),
-                text(_("%(months)s months") % {"months": page.notice_period_months}),
+                txt(_("%(months)s months") % {"months": page.notice_period_months}),
             )
         )
     if page.terminated_on:
-        rows.append((_("Terminated on"), text(_date(page.terminated_on))))
+        rows.append((_("Terminated on"), txt(_date(page.terminated_on))))
         if page.termination_reason:
-            rows.append((_("Reason"), text(page.termination_reason)))
-    return [key_value_table(rows, styles)] if rows else []
+            rows.append((_("Reason"), txt(page.termination_reason)))
+    return terms(rows)
 
 
-def _signatures(page, signatories, styles):
-    flowables = []
+def _signatures(page, signatories):
+    out = ""
     if page.signed_date or page.signed_place:
-        flowables.append(
-            Paragraph(
-                text(
-                    _("Signed at %(place)s on %(date)s.")
-                    % {
-                        "place": page.signed_place or "…",
-                        "date": _date(page.signed_date) or "…",
-                    }
-                ),
-                styles["body"],
+        out += paragraph(
+            txt(
+                _("Signed at %(place)s on %(date)s.")
+                % {
+                    "place": page.signed_place or "…",
+                    "date": _date(page.signed_date) or "…",
+                }
             )
         )
-    rows = [
-        [text(s.organisation.name), text(s.name), text(s.title)] for s in signatories
-    ]
+    rows = [[txt(s.organisation.name), txt(s.name), txt(s.title)] for s in signatories]
     if rows:
-        flowables.append(grid_table([_("For"), _("Name"), _("Function")], rows, styles))
-    return flowables
+        out += table([_("For"), _("Name"), _("Function")], rows)
+    return out
 
 
-def _exchange_steps(exchange_steps, styles):
-    steps = [
-        ListItem(Paragraph(text(step.description), styles["body"]))
-        for step in exchange_steps
-    ]
-    return [ListFlowable(steps, bulletType="1", leftIndent=14)] if steps else []
+def _exchange_steps(exchange_steps):
+    return "".join(f"+ {txt(step.description)}\n" for step in exchange_steps) + "\n"
+
+
+def _sections(page, content):
+    """Typst markup of every section, keyed by its anchor."""
+    before = {
+        "partijen": lambda: _parties(content.parties),
+        "besluiten": lambda: _decisions_and_advices(content.decisions, content.advices),
+        "uitwisselingsproces": lambda: _exchange_steps(content.exchange_steps),
+        "dienstenintegrator": lambda: text_block(
+            page.service_integrator
+            or _("The communication does not pass through a service integrator.")
+        ),
+    }
+    after = {
+        "artikel-3": lambda: (
+            _data_items(content.data_items) + richtext_markup(page.retention_note)
+        ),
+        "artikel-5": lambda: _periodicity(page),
+        "artikel-12": lambda: _entry_into_force(page),
+        "ondertekening": lambda: _signatures(page, content.signatories),
+    }
+    sections = {}
+    for anchor, _heading, fields in SECTIONS:
+        body = before[anchor]() if anchor in before else ""
+        for field in fields:
+            body += richtext_markup(getattr(page, field))
+        if anchor in after:
+            body += after[anchor]()
+        sections[anchor] = body
+    return sections
+
+
+def protocol_source(page):
+    """The Typst source of the protocol's PDF."""
+    content = protocol_content(page)
+    organisations = [org.name for org in page.party_organisations()]
+    title = f"{page.reference} – {page.title}"
+    source = preamble(
+        title=title,
+        author=organisations,
+        # The date of the published text, so the same revision gives the same PDF.
+        created=published_revision_time(page),
+        footer=_("Protocol %(reference)s") % {"reference": page.reference},
+        page_label=_("page %(page)s of %(total)s"),
+        keywords=[page.reference, _("Protocol for the exchange of personal data")],
+    )
+    source += paragraph(
+        txt(_("Protocol %(reference)s") % {"reference": page.reference})
+    )
+    source += "#title()\n\n"
+    source += paragraph(
+        txt(
+            _("Status: %(status)s. Approved on %(date)s.")
+            % {
+                "status": page.get_status_display(),
+                "date": _date(page.approval_date) or "–",
+            }
+        )
+    )
+    source += text_block(page.summary, placeholder="")
+    sections = _sections(page, content)
+    for anchor, section_heading, _fields in SECTIONS:
+        source += heading(1, section_heading)
+        source += sections[anchor] or paragraph(txt("–"))
+    return source
 
 
 def render_protocol_pdf(page):
     """The PDF of one protocol page (as published), as bytes."""
-    styles = build_styles()
-    content = protocol_content(page)
-    status = page.get_status_display()
-
-    story = [
-        Paragraph(
-            text(_("Protocol %(reference)s") % {"reference": page.reference}),
-            styles["meta"],
-        ),
-        Paragraph(text(page.title), styles["title"]),
-        Paragraph(
-            text(
-                _("Status: %(status)s. Approved on %(date)s.")
-                % {"status": status, "date": _date(page.approval_date) or "–"}
-            ),
-            styles["meta"],
-        ),
-        Spacer(1, 2 * mm),
-        Paragraph(text(page.summary), styles["body"]),
-    ]
-
-    special = {
-        "partijen": lambda: _parties(content.parties, styles),
-        "besluiten": lambda: _decisions_and_advices(
-            styles, content.decisions, content.advices
-        ),
-        "uitwisselingsproces": lambda: _exchange_steps(content.exchange_steps, styles),
-        "dienstenintegrator": lambda: [
-            Paragraph(
-                text(
-                    page.service_integrator
-                    or _(
-                        "The communication does not pass through a service integrator."
-                    )
-                ),
-                styles["body"],
-            )
-        ],
-        "artikel-5": lambda: _periodicity(page, styles),
-        "artikel-12": lambda: _entry_into_force(page, styles),
-        "ondertekening": lambda: _signatures(page, content.signatories, styles),
-    }
-    for anchor, heading, fields in SECTIONS:
-        body = []
-        if anchor in special and anchor not in ("artikel-5", "artikel-12"):
-            body += special[anchor]()
-        for field in fields:
-            body += richtext_flowables(getattr(page, field), styles)
-        if anchor == "artikel-3":
-            body += _data_items(content.data_items, styles)
-            body += richtext_flowables(page.retention_note, styles)
-        if anchor in ("artikel-5", "artikel-12"):
-            body += special[anchor]()
-        if body:
-            story.append(Paragraph(text(heading), styles["h1"]))
-            story += body
-
-    return render_document(
-        story,
-        title=f"{page.reference} – {page.title}",
-        subject=_("Protocol for the exchange of personal data"),
-        author=", ".join(org.name for org in page.party_organisations()),
-        footer=_("Protocol %(reference)s") % {"reference": page.reference},
-    )
+    return compile_pdf(protocol_source(page))

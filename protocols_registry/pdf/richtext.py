@@ -1,31 +1,36 @@
-"""Turn Wagtail rich text into reportlab flowables.
+"""Turn Wagtail rich text into Typst markup for the tagged PDFs.
 
-Reportlab's Paragraph understands a small inline markup (<b>, <i>, <a>, <br/>);
-block structure (paragraphs, lists, headings) is rebuilt here from the HTML.
-Anything else is reduced to its text, so user input can never inject markup.
+Paragraphs, headings, (nested) lists, bold, italic, links and line breaks are
+kept, so the PDF's structure tree has the same paragraphs, lists and headings as
+the web page. Anything else is reduced to its text; text goes in as Typst string
+literals (see tagged.lit), so user input can never inject markup.
 """
 
 from html.parser import HTMLParser
-from xml.sax.saxutils import escape, quoteattr
 
-from reportlab.platypus import ListFlowable, ListItem, Paragraph
 from wagtail.rich_text import expand_db_html
 
-_INLINE = {"b": "b", "strong": "b", "i": "i", "em": "i"}
+from protocols_registry.pdf.tagged import lit
+
+_INLINE = {"b": "strong", "strong": "strong", "i": "emph", "em": "emph"}
 _BLOCKS = {"p", "h2", "h3", "h4", "h5", "h6", "li"}
+_SAFE_LINKS = ("http://", "https://", "mailto:")
 
 
 class _Collector(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.blocks = []  # (kind, depth_list_type_or_None, markup)
+        self.blocks = []  # (kind, list type or None, list depth, markup)
         self.current = []
         self.current_kind = "p"
         self.lists = []  # stack of "ul"/"ol"
+        self.open_inline = []  # the inline tags whose "[" is still open
 
     def _flush(self):
-        markup = "".join(self.current).strip()
-        if markup:
+        self.current.append("]" * len(self.open_inline))
+        self.open_inline = []
+        markup = "".join(self.current)
+        if any(part.startswith("#(") for part in self.current):
             list_type = (
                 self.lists[-1] if self.lists and self.current_kind == "li" else None
             )
@@ -38,17 +43,18 @@ class _Collector(HTMLParser):
             self.lists.append(tag)
         elif tag in _BLOCKS:
             self._flush()
-            self.current_kind = tag
+            # A paragraph inside a list item stays part of the item.
+            self.current_kind = "li" if tag == "p" and self.lists else tag
         elif tag in _INLINE:
-            self.current.append(f"<{_INLINE[tag]}>")
+            self.current.append(f"#{_INLINE[tag]}[")
+            self.open_inline.append(tag)
         elif tag == "a":
             href = dict(attrs).get("href") or ""
-            if href.startswith(("http://", "https://", "mailto:", "/")):
-                self.current.append(f"<a href={quoteattr(href)} color='#0b4f8a'>")
-            else:
-                self.current.append("<a>")
+            if href.startswith(_SAFE_LINKS):
+                self.current.append(f"#link({lit(href)})[")
+                self.open_inline.append(tag)
         elif tag == "br":
-            self.current.append("<br/>")
+            self.current.append("#linebreak()")
 
     def handle_endtag(self, tag):
         if tag in ("ul", "ol"):
@@ -59,53 +65,46 @@ class _Collector(HTMLParser):
         elif tag in _BLOCKS:
             self._flush()
             self.current_kind = "li" if self.lists else "p"
-        elif tag in _INLINE:
-            self.current.append(f"</{_INLINE[tag]}>")
-        elif tag == "a":
-            self.current.append("</a>")
+        elif tag in self.open_inline:
+            # Close up to and including the innermost tag of this name.
+            while self.open_inline:
+                self.current.append("]")
+                if self.open_inline.pop() == tag:
+                    break
 
     def handle_data(self, data):
-        self.current.append(escape(data))
+        data = " ".join(data.split("\n"))
+        if data.strip() or (self.current and data):
+            self.current.append(f"#({lit(data)})")
 
     def close(self):
         super().close()
         self._flush()
 
 
-def richtext_flowables(html, styles):
-    """Flowables for one rich text value (Wagtail's database format)."""
+def richtext_markup(html, heading_level=2):
+    """Typst markup for one rich text value (Wagtail's database format). Its
+    headings, whatever their HTML level, sit one level under the section's."""
     if not html:
-        return []
+        return ""
     collector = _Collector()
     collector.feed(expand_db_html(html))
     collector.close()
-    flowables = []
-    pending_items = []
-    pending_type = None
-
-    def flush_list():
-        nonlocal pending_items, pending_type
-        if pending_items:
-            flowables.append(
-                ListFlowable(
-                    pending_items,
-                    bulletType="1" if pending_type == "ol" else "bullet",
-                    start=None if pending_type == "ol" else "•",
-                    leftIndent=12,
-                    bulletFontSize=8,
-                )
-            )
-        pending_items, pending_type = [], None
-
-    for kind, list_type, _depth, markup in collector.blocks:
+    out = []
+    previous_was_item = False
+    for kind, list_type, depth, markup in collector.blocks:
         if kind == "li":
-            if pending_type and pending_type != list_type:
-                flush_list()
-            pending_type = list_type
-            pending_items.append(ListItem(Paragraph(markup, styles["body"])))
+            marker = "+" if list_type == "ol" else "-"
+            out.append("  " * max(depth - 1, 0) + f"{marker} {markup}\n")
+            previous_was_item = True
             continue
-        flush_list()
-        style = styles["h2"] if kind.startswith("h") else styles["body"]
-        flowables.append(Paragraph(markup, style))
-    flush_list()
-    return flowables
+        if previous_was_item:
+            out.append("\n")
+            previous_was_item = False
+        if kind.startswith("h"):
+            out.append(f"#heading(level: {heading_level})[{markup}]\n\n")
+        else:
+            out.append(f"#par[{markup}]\n\n")
+    if previous_was_item:
+        out.append("\n")
+    return "".join(out)

@@ -8,8 +8,15 @@ the querysets start from live, public pages only.
 import csv
 import json
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    StreamingHttpResponse,
+)
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -20,10 +27,11 @@ from wagtail.models import Site
 from protocols_registry import opendata
 from protocols_registry.conf import get_setting
 from protocols_registry.files import serve_file
-from protocols_registry.listing import filter_protocols
+from protocols_registry.listing import filter_protocols, visible
 from protocols_registry.pdf.protocol import render_protocol_pdf
 from protocols_registry.protocol_content import protocol_content
 from protocols_registry.sections import HEADINGS, SECTIONS
+from protocols_registry.validators import normalise_decision_reference
 
 
 def protocol_list(request, index_page):
@@ -58,7 +66,10 @@ def protocol_detail(request, page):
             **vars(content),
             "base_template": get_setting("PROTOCOLS_REGISTRY_BASE_TEMPLATE"),
             "uri": opendata.protocol_uri(page),
-            "sections": [
+            # The page opens with what it means for citizens (its own include,
+            # not a section of the protocol text or the PDF), then the sections.
+            "sections": [("voor-u", _("What does this mean for you?"), [])]
+            + [
                 (anchor, headings[anchor.replace("-", "_")], fields)
                 for anchor, _heading, fields in SECTIONS
             ],
@@ -68,6 +79,32 @@ def protocol_detail(request, page):
         }
     )
     return TemplateResponse(request, page.get_template(request), context)
+
+
+def protocol_by_reference(request, index_page, reference, rest=""):
+    """/protocollen/2024_VB_00591/ (the reference as printed on the decision, or
+    in any spelling the reference field accepts) -> 301 to the protocol's page.
+    Only a live, public protocol of this list is redirected to: the redirect must
+    not tell that a draft with that reference exists."""
+    from protocols_registry.models import ProtocolPage
+
+    try:
+        normalised = normalise_decision_reference(reference)
+    except ValidationError as error:
+        raise Http404 from error
+    page = (
+        visible(ProtocolPage.objects.child_of(index_page))
+        .filter(reference=normalised)
+        .first()
+    )
+    # The slug itself is routed to the page before this view is reached.
+    url = page.get_url(request) if page and page.slug != reference else None
+    if not url:
+        raise Http404
+    url += rest
+    if request.META.get("QUERY_STRING"):
+        url += "?" + request.META["QUERY_STRING"]
+    return HttpResponsePermanentRedirect(url)
 
 
 def protocol_pdf(request, page):
@@ -82,14 +119,18 @@ def protocol_decision_pdf(request, page, reference):
     """The signed PDF of one of this protocol's approving decisions."""
     for decision in page.approving_decisions():
         if decision.reference == reference and decision.signed_pdf:
-            return serve_file(decision.signed_pdf, f"besluit-{decision.reference}.pdf")
+            return serve_file(
+                decision.signed_pdf,
+                f"besluit-{decision.reference}.pdf",
+                public=decision.is_public(),
+            )
     raise Http404
 
 
 def protocol_feed(request, index_page):
     _form, protocols = filter_protocols(index_page, request.GET)
     feed = Atom1Feed(
-        title=_("Protocols: %(list)s") % {"list": index_page.title},
+        title=feed_title(request, index_page),
         link=request.build_absolute_uri(index_page.get_url(request)),
         description=_("Published protocols for the exchange of personal data."),
         language="nl-BE",
@@ -110,6 +151,18 @@ def protocol_feed(request, index_page):
     return response
 
 
+def feed_title(request, index_page):
+    """The list and whose list it is ("Protocollen – OCMW Gent"), as a feed reader
+    shows it among other feeds: the site's name, else WAGTAIL_SITE_NAME."""
+    site = Site.find_for_request(request)
+    owner = (site.site_name if site else "") or getattr(
+        settings, "WAGTAIL_SITE_NAME", ""
+    )
+    if not owner or owner == index_page.title:
+        return index_page.title
+    return _("%(list)s – %(site)s") % {"list": index_page.title, "site": owner}
+
+
 class _Echo:
     """A file-like object whose write() returns the value, for streaming CSV."""
 
@@ -126,7 +179,7 @@ def protocol_export_csv(request, index_page):
 
     def rows():
         yield "\ufeff"  # byte-order mark: spreadsheet programs then read UTF-8
-        yield writer.writerow(opendata.CSV_FIELDS)
+        yield writer.writerow(opendata.csv_header())
         for page in protocols.iterator(chunk_size=500):
             record = opendata.protocol_record(page, request)
             yield writer.writerow(
@@ -162,7 +215,7 @@ def protocol_export(request, index_path, fmt):
 def protocol_export_json(request, index_page):
     _form, protocols = filter_protocols(index_page, request.GET)
     payload = {
-        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "generated_at": timezone.localtime().isoformat(timespec="seconds"),
         "source": request.build_absolute_uri(index_page.get_url(request)),
         "fields": opendata.FIELD_DOCUMENTATION,
         "protocols": [opendata.protocol_record(page, request) for page in protocols],

@@ -80,51 +80,190 @@ def test_board_secretary_adds_a_decision_with_its_pdf(site, page, tmp_path):
     assert "2026_VB_00012" in page.content()
 
 
-def test_editor_publishes_once_the_dpos_have_advised(site, context, browser):
-    from protocols_registry.models import ProtocolPage
+def _person(browser, site, username):
+    """A browser of one's own, logged in as ``username``."""
+    context = browser.new_context(
+        locale="nl-BE", viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    login(page, site, username)
+    return context, page
+
+
+def _mail_to(mailoutbox, username, subject_part):
+    mails = [
+        mail
+        for mail in mailoutbox
+        if mail.to == [f"{username}@example.invalid"] and subject_part in mail.subject
+    ]
+    assert mails, [(mail.to, mail.subject) for mail in mailoutbox]
+    return mails[-1]
+
+
+def _link(mail, fragment):
+    return next(word for word in mail.body.split() if fragment in word)
+
+
+def test_a_protocol_goes_from_draft_to_published_through_the_workflow(
+    site, browser, mailoutbox, settings
+):
+    """The editor submits; each party's DPO advises; OCMW Gent's secretary records
+    and links the Vast Bureau's decision, which publishes the protocol. Each is told
+    by mail and finds the protocol on their dashboard."""
+    from protocols_registry.models import ApprovalDecision, Organisation, ProtocolPage
     from tests.factories import build_protocol, protocol_index
 
+    settings.WAGTAILADMIN_BASE_URL = site.url  # the links in the mails
+    ocmw = Organisation.objects.get(enterprise_number="0212214125")
+    thuispunt = Organisation.objects.get(enterprise_number="0400032156")
     draft = build_protocol(
-        title="Voorbeeldprotocol wachtend op adviezen",
+        title="Voorbeeldprotocol in de goedkeuringsstroom",
+        reference="2026_VB_00321",
+        parties=[ocmw, thuispunt],
+        decision=False,
         advices=False,
         publish=False,
         index=protocol_index(),
     )
-    editor = context.new_page()
-    login(editor, site, "editor")
+
+    # The editor submits the draft to the protocol workflow.
+    editor_context, editor = _person(browser, site, "editor")
     editor.goto(site.url + f"/admin/pages/{draft.pk}/edit/")
     editor.locator("[data-w-dropdown-target='toggle']").last.click()
-    editor.get_by_role("button", name="Publiceren").click()
+    assert editor.get_by_role("button", name="Publiceren").count() == 0
+    editor.get_by_role(
+        "button", name="Stuur door naar Goedkeuring van een protocol"
+    ).click()
     editor.wait_for_load_state()
-    message = editor.locator(".messages").inner_text()
-    assert "kan nog niet gepubliceerd worden" in message
-    assert "functionaris voor gegevensbescherming" in message
-    shot(editor, "editor-1-refused")
-
-    dpo_context = browser.new_context(
-        locale="nl-BE", viewport={"width": 1280, "height": 900}
+    editor.goto(site.url + "/admin/")
+    expect(editor.locator("main")).to_contain_text(
+        "Voorbeeldprotocol in de goedkeuringsstroom"
     )
-    dpo = dpo_context.new_page()
-    login(dpo, site, "dpo")
-    for party in draft.party_organisations():
-        dpo.goto(site.url + "/admin/snippets/protocols_registry/dpoadvice/add/")
-        _choose(dpo, "protocol", "Voorbeeldprotocol wachtend op adviezen")
-        _choose(dpo, "organisation", party.name)
-        dpo.fill("#id_advice_date", "2026-11-25")
-        dpo.select_option("#id_verdict", "favourable")
-        dpo.get_by_role("button", name="Opslaan").first.click()
-        dpo.wait_for_load_state()
-    dpo_context.close()
-    assert draft.advices.count() == 2
+    shot(editor, "workflow-1-editor-submitted")
 
-    editor.goto(site.url + f"/admin/pages/{draft.pk}/edit/")
-    editor.locator("[data-w-dropdown-target='toggle']").last.click()
-    editor.get_by_role("button", name="Publiceren").click()
-    editor.wait_for_load_state()
-    assert ProtocolPage.objects.get(pk=draft.pk).live
-    public = context.new_page()
-    public.goto(site.url + "/protocollen/")
-    assert "Voorbeeldprotocol wachtend op adviezen" in public.content()
+    # OCMW Gent's DPO follows the link in their mail and records the advice.
+    mail = _mail_to(mailoutbox, "dpo", "wacht op uw advies")
+    dpo_context, dpo = _person(browser, site, "dpo")
+    expect(dpo.locator("#awaiting-my-advice-section")).to_contain_text(
+        "Voorbeeldprotocol in de goedkeuringsstroom"
+    )
+    shot(dpo, "workflow-2-dpo-dashboard", doc=True)
+    dpo.goto(_link(mail, "/dpoadvice/add/"))
+    dpo.select_option("#id_verdict", "favourable")
+    dpo.get_by_role("button", name="Opslaan").first.click()
+    dpo.wait_for_url(site.url + "/admin/")
+    expect(dpo.locator(".messages")).to_contain_text(
+        "wacht nog op het advies van de functionaris voor gegevensbescherming van "
+        "Thuispunt Gent"
+    )
+    expect(dpo.locator("#awaiting-my-advice-section")).to_have_count(0)
+    dpo_context.close()
+
+    # Thuispunt Gent's DPO first confirms without an advice: told what is missing.
+    mail = _mail_to(mailoutbox, "dpo-thuispunt", "wacht op uw advies")
+    thuispunt_context, thuispunt_dpo = _person(browser, site, "dpo-thuispunt")
+    row = thuispunt_dpo.locator("#awaiting-my-advice-section tbody tr").first
+    row.get_by_role("button", name="De gunstige adviezen bevestigen").click()
+    modal = thuispunt_dpo.locator(".modal-dialog")
+    modal.get_by_role("button", name="De gunstige adviezen bevestigen").click()
+    expect(modal).to_contain_text("Deze stap kan nog niet goedgekeurd worden")
+    expect(modal).to_contain_text(
+        "Er is geen advies van de functionaris voor gegevensbescherming van "
+        "Thuispunt Gent geregistreerd"
+    )
+    shot(thuispunt_dpo, "workflow-3-dpo-missing-advice", doc=True)
+    thuispunt_dpo.goto(_link(mail, "/dpoadvice/add/"))
+    thuispunt_dpo.select_option("#id_verdict", "conditional")
+    thuispunt_dpo.fill("#id_conditions", "Jaarlijkse evaluatie van de uitwisseling.")
+    thuispunt_dpo.get_by_role("button", name="Opslaan").first.click()
+    thuispunt_dpo.wait_for_url(site.url + "/admin/")
+    expect(thuispunt_dpo.locator(".messages")).to_contain_text(
+        "Alle adviezen zijn gunstig"
+    )
+    thuispunt_context.close()
+
+    # The board secretary is told, records the Vast Bureau's decision and links it.
+    _mail_to(mailoutbox, "secretary", "wacht op de beslissing van het bestuursorgaan")
+    secretary_context, secretary = _person(browser, site, "secretary")
+    decisions = secretary.locator("#awaiting-my-decision-section")
+    expect(decisions).to_contain_text("Voorbeeldprotocol in de goedkeuringsstroom")
+    decisions.get_by_role("button", name="De beslissing koppelen en publiceren").click()
+    modal = secretary.locator(".modal-dialog")
+    modal.get_by_role("button", name="De beslissing koppelen en publiceren").click()
+    expect(modal).to_contain_text("Er keurt nog geen beslissing dit protocol goed")
+    shot(secretary, "workflow-4-secretary-no-decision")
+    secretary.goto(
+        site.url + "/admin/snippets/protocols_registry/approvaldecision/add/"
+    )
+    secretary.fill("#id_reference", "2026_VB_00321")
+    secretary.fill("#id_title", "Protocol met Thuispunt Gent - Goedkeuring")
+    _choose(
+        secretary, "organisation", "Openbaar Centrum voor Maatschappelijk Welzijn Gent"
+    )
+    secretary.select_option("#id_governing_body", "vast_bureau")
+    secretary.fill("#id_meeting_date", "2026-11-26")
+    secretary.select_option("#id_session", "closed")
+    secretary.get_by_role("button", name="Opslaan").first.click()
+    secretary.wait_for_load_state()
+    secretary.goto(site.url + "/admin/")
+    secretary.locator("#awaiting-my-decision-section").get_by_role(
+        "button", name="De beslissing koppelen en publiceren"
+    ).click()
+    modal = secretary.locator(".modal-dialog")
+    recorded = ApprovalDecision.objects.get(reference="2026_VB_00321")
+    modal.locator("#id_decision").select_option(str(recorded.pk))
+    modal.get_by_role("button", name="De beslissing koppelen en publiceren").click()
+    secretary.wait_for_url(site.url + "/admin/")
+    expect(secretary.locator("#awaiting-my-decision-section")).to_have_count(0)
+    secretary_context.close()
+
+    # Published, with its decision; the editor is told.
+    protocol = ProtocolPage.objects.get(pk=draft.pk)
+    assert protocol.live
+    assert [d.reference for d in protocol.approving_decisions()] == ["2026_VB_00321"]
+    mail = _mail_to(mailoutbox, "editor", "goedgekeurd")
+    assert protocol.full_url in mail.body
+    editor.goto(site.url + protocol.url)
+    expect(editor.get_by_role("heading", level=1)).to_contain_text(
+        "Voorbeeldprotocol in de goedkeuringsstroom"
+    )
+    shot(editor, "workflow-5-published")
+    editor_context.close()
+
+
+def test_an_empty_protocol_is_refused_with_every_missing_section(site, browser):
+    """Even the administrator, who may publish without the workflow, cannot put a
+    protocol online whose articles are empty: the message names each section the
+    decree requires, and the draft stays as it was."""
+    from protocols_registry.models import ProtocolPage
+    from tests.factories import REQUIRED_TEXT, build_protocol, protocol_index
+
+    draft = build_protocol(
+        title="Protocol met lege artikels",
+        publish=False,
+        index=protocol_index(),
+        **dict.fromkeys(REQUIRED_TEXT, ""),
+    )
+    draft.data_items = []  # the draft the editor sees is its latest revision
+    draft.save_revision()
+
+    context, admin = _person(browser, site, "admin")
+    admin.goto(site.url + f"/admin/pages/{draft.pk}/edit/")
+    admin.locator("[data-w-dropdown-target='toggle']").last.click()
+    admin.get_by_role("button", name="Publiceren").click()
+    admin.wait_for_load_state()
+    messages = admin.locator(".messages")
+    for section in (
+        "artikel 2: rechtvaardigingsgronden en doeleinden van de verzameling",
+        "artikel 3: de gegevens",
+        "artikel 4: de ontvangers",
+        "artikel 5",
+        "artikel 6",
+    ):
+        expect(messages).to_contain_text(section)
+    shot(admin, "workflow-0-empty-protocol-refused")
+    context.close()
+    assert not ProtocolPage.objects.get(pk=draft.pk).live
 
 
 def test_dpo_edits_an_activity_sees_the_history_and_exports(site, page):
@@ -153,7 +292,8 @@ def test_dpo_edits_an_activity_sees_the_history_and_exports(site, page):
         page.get_by_role("link", name="CSV").click()
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert any(row["reference"] == "OCMW-2024-031" for row in rows)
+    # The export speaks Dutch: its header is the Dutch label.
+    assert any(row["referentie"] == "OCMW-2024-031" for row in rows)
 
 
 def test_exchange_officer_receives_a_list_and_works_it(site, page, browser, tmp_path):
@@ -211,17 +351,21 @@ def test_auditor_follows_the_trail_but_never_opens_the_data(site, page):
     from exchanges.certificates import verify_certificate
     from exchanges.models import Transfer
 
-    call_command("enforce_retention", verbosity=0)  # the seed transfer is past its date
-    seed = Transfer.objects.get(reference="2024_VB_00591/1")
+    call_command("enforce_retention", verbosity=0)  # nothing of the demo is due
+    # A transfer went by encrypted e-mail in 2023, before the platform: it is
+    # recorded closed, with evidence that the platform never held its data. (The
+    # seed protocol was never signed, so no transfer is recorded under it.)
+    seed = Transfer.objects.get(reference="2023_DEMO_00003/1")
     current = Transfer.objects.get(reference="2025_DEMO_00002/1")
     login(page, site, "auditor")
     page.goto(site.url + "/admin/exchanges/transfers/")
-    page.get_by_role("link", name="2024_VB_00591/1").click()
+    page.get_by_role("link", name="2023_DEMO_00003/1").click()
     # The click returns as soon as the detail page starts loading; a read of the
     # timeline then can catch the table half parsed. expect() waits for the rows.
     timeline = page.locator("main table.listing").last
-    expect(timeline).to_contain_text("transfer.data_deleted")
-    expect(timeline).to_contain_text("payload.uploaded")
+    expect(timeline).to_contain_text("persoonsgegevens van de doorgifte verwijderd")
+    expect(timeline).to_contain_text("doorgifte geregistreerd")
+    expect(timeline).not_to_contain_text("transfer.recorded")
     page.get_by_role(
         "heading", name="Bewijs van verwijdering"
     ).scroll_into_view_if_needed()
@@ -230,9 +374,9 @@ def test_auditor_follows_the_trail_but_never_opens_the_data(site, page):
     with page.expect_download() as download:
         page.get_by_role("link", name="certificaat (PDF)").first.click()
     evidence = verify_certificate(Path(download.value.path()).read_bytes())
-    assert (
-        evidence["transfer"] == "2024_VB_00591/1" and evidence["reason"] == "retention"
-    )
+    assert evidence["transfer"] == "2023_DEMO_00003/1"
+    assert evidence["reason"] == "outside"
+    assert evidence["record_count"] == 0 and evidence["verified"] is False
     page.goto(site.url + f"/admin/exchanges/transfers/{current.pk}/")
     assert page.get_by_role("link", name="Bestand downloaden").count() == 0
     page.goto(site.url + f"/admin/exchanges/transfers/{current.pk}/download/")

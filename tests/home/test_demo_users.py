@@ -35,6 +35,7 @@ def test_one_demo_user_per_role_with_a_generated_password(
     User = get_user_model()
     expected = {
         "dpo": "DPO",
+        "dpo-thuispunt": "DPO",
         "secretary": "Board secretary",
         "editor": "Editor",
         "officer": "Exchange officer",
@@ -72,3 +73,46 @@ def test_refused_outside_demo_mode(settings, credentials_file):
     with pytest.raises(CommandError, match="development only"):
         call_command("load_demo")
     assert not get_user_model().objects.filter(username="dpo").exists()
+
+
+def test_the_generated_password_passes_the_password_rules(
+    credentials_file, monkeypatch
+):
+    from django.contrib.auth.password_validation import validate_password
+
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    call_command("load_demo")
+    password = credentials_file.read_text().split("password:", 1)[1].strip()
+    for user in get_user_model().objects.all():
+        validate_password(password, user)
+
+
+def test_a_predictable_demo_password_is_refused_before_anything_is_made(
+    credentials_file, monkeypatch
+):
+    monkeypatch.setenv("DEMO_PASSWORD", "Welkom2026!!")
+    with pytest.raises(CommandError, match="demo password is refused"):
+        call_command("load_demo")
+    assert not get_user_model().objects.exists()
+
+
+def test_the_demo_users_speak_for_the_seed_protocols_parties(
+    credentials_file, monkeypatch
+):
+    from protocols_registry import memberships, roles
+    from protocols_registry.models import Organisation, OrganisationMember
+
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    call_command("load_demo")
+    call_command("load_demo")
+    ocmw = Organisation.objects.get(enterprise_number="0212214125")
+    thuispunt = Organisation.objects.get(enterprise_number="0400032156")
+    assert [u.username for u in memberships.members_in_role([ocmw], roles.DPO)] == [
+        "dpo"
+    ]
+    assert [
+        u.username for u in memberships.members_in_role([thuispunt], roles.DPO)
+    ] == ["dpo-thuispunt"]
+    secretaries = memberships.members_in_role([ocmw], roles.BOARD_SECRETARY)
+    assert [u.username for u in secretaries] == ["secretary"]
+    assert OrganisationMember.objects.count() == 4  # loading twice adds nothing

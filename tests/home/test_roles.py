@@ -45,10 +45,14 @@ EXPECTED = {
         "protocols_registry.change_organisation",
         "protocols_registry.view_organisation",
         "protocols_registry.view_approvaldecision",
+        "protocols_registry.view_protocolversion",
         "protocols_registry.add_dpoadvice",
         "protocols_registry.change_dpoadvice",
         "protocols_registry.delete_dpoadvice",
         "protocols_registry.view_dpoadvice",
+        # The second person for every role that opens personal data.
+        "exchanges.view_rolegrant",
+        "exchanges.approve_rolegrant",
     }
     | register_permissions(["add", "change", "delete", "view"]),
     "Board secretary": {
@@ -60,6 +64,7 @@ EXPECTED = {
         "protocols_registry.change_approvaldecision",
         "protocols_registry.delete_approvaldecision",
         "protocols_registry.view_approvaldecision",
+        "protocols_registry.view_protocolversion",
     },
     "Editor": {
         "wagtailadmin.access_admin",
@@ -67,12 +72,14 @@ EXPECTED = {
         "protocols_registry.change_organisation",
         "protocols_registry.view_organisation",
         "protocols_registry.view_approvaldecision",
+        "protocols_registry.view_protocolversion",
         "protocols_registry.view_dpoadvice",
     },
     "Auditor": {
         "wagtailadmin.access_admin",
         "protocols_registry.view_organisation",
         "protocols_registry.view_approvaldecision",
+        "protocols_registry.view_protocolversion",
         "protocols_registry.view_dpoadvice",
     }
     | register_permissions(["view"])
@@ -84,6 +91,8 @@ EXPECTED = {
         "exchanges.view_deletionevidence",
         "exchanges.view_auditverification",
         "exchanges.verify_auditevent",
+        "exchanges.view_rolegrant",
+        "exchanges.view_signedtreehead",
     },
     "Exchange officer": {
         "wagtailadmin.access_admin",
@@ -112,7 +121,7 @@ def test_each_role_has_exactly_its_permissions(role):
     assert permissions_of(role) - WAGTAIL_CHOOSERS == EXPECTED[role]
 
 
-def test_editors_may_write_and_publish_below_every_protocol_list():
+def test_editors_write_below_every_protocol_list_but_the_workflow_publishes():
     from wagtail.models import GroupPagePermission
 
     from tests.factories import protocol_index
@@ -123,7 +132,7 @@ def test_editors_may_write_and_publish_below_every_protocol_list():
             group__name="Editor", page=index
         ).values_list("permission__codename", flat=True)
     )
-    assert granted == {"add_page", "change_page", "publish_page"}
+    assert granted == {"add_page", "change_page"}
 
 
 def test_only_exchange_officers_may_open_personal_data():

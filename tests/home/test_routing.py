@@ -1,46 +1,27 @@
-"""The site and the sections below home are found without their usual queries, and
-never from a stale answer: a change to a site or a page is seen at once."""
-
-from unittest import mock
+"""The site is found as Wagtail finds it, the sections below home without their
+usual queries, and never from a stale answer: a change to a site or a page is seen
+at once."""
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Site
 
-from protocols_registry.public_cache import GENERATION_KEY
 from tests.factories import build_protocol
 
 pytestmark = pytest.mark.django_db
 
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    sql = " ".join(query["sql"] for query in captured)
-    return response, sql
-
-
-def test_the_site_is_not_looked_up_on_every_request(client, settings):
+def test_the_site_costs_one_query(client, settings):
+    """Wagtail finds the site through its public API, in one query."""
     settings.PROTOCOLS_REGISTRY_CACHE_SECONDS = 0  # no page cache: route each time
     page = build_protocol(title="Protocol langs de snelle route")
     client.get(page.url)
-    response, sql = _queries(client, page.url)
-    assert response.status_code == 200
-    assert "wagtailcore_site" not in sql
-
-
-def test_a_page_asks_the_shared_cache_for_the_generation_only(client, settings):
-    settings.PROTOCOLS_REGISTRY_CACHE_SECONDS = 0  # no page cache: route each time
-    page = build_protocol(title="Protocol met een enkele vraag aan de cache")
-    client.get(page.url)
-    cache = caches["default"]
-    with mock.patch.object(cache, "get", wraps=cache.get) as get:
+    with CaptureQueriesContext(connection) as captured:
         response = client.get(page.url)
     assert response.status_code == 200
-    # Not Wagtail's site root paths, which each page URL needs: remembered.
-    assert [call.args[0] for call in get.call_args_list] == [GENERATION_KEY]
+    sites = [q["sql"] for q in captured if "wagtailcore_site" in q["sql"]]
+    assert len(sites) == 1
 
 
 def test_a_changed_site_is_seen_at_once(client):

@@ -16,7 +16,7 @@ def run_manage(*args, env_overrides, tmp_path):
         key: value
         for key, value in os.environ.items()
         if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_DEBUG", "DATABASE_URL"}
-        and not key.startswith("DJANGO_")
+        and not key.startswith(("DJANGO_", "REDIS_"))
         and key != "PYTEST_CURRENT_TEST"
     }
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
@@ -67,16 +67,28 @@ PRODUCTION = {
 def test_production_settings_pass_the_deploy_check(tmp_path):
     created = run_manage("create_keys", env_overrides=PRODUCTION, tmp_path=tmp_path)
     assert created.returncode == 0, created.stderr
+    # Signed heads of the audit log go somewhere the database administrator
+    # cannot reach (here a folder; in production another machine or a bucket).
+    heads = {**PRODUCTION, "EXCHANGES_AUDIT_HEAD_DIR": str(tmp_path / "heads")}
     result = run_manage(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
-        env_overrides=PRODUCTION,
+        env_overrides=heads,
         tmp_path=tmp_path,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_warns_when_heads_stay_in_the_database(tmp_path):
+    created = run_manage("create_keys", env_overrides=PRODUCTION, tmp_path=tmp_path)
+    assert created.returncode == 0, created.stderr
+    result = run_manage(
+        "check", "--deploy", env_overrides=PRODUCTION, tmp_path=tmp_path
+    )
+    assert "exchanges.W001" in result.stdout + result.stderr
 
 
 def test_the_deploy_check_names_missing_keys(tmp_path):
@@ -85,6 +97,8 @@ def test_the_deploy_check_names_missing_keys(tmp_path):
     )
     assert result.returncode != 0
     assert "exchanges.E001" in result.stderr and "exchanges.E002" in result.stderr
+    assert "exchanges.E003" in result.stderr
+    assert "pseudonym key file" in result.stderr and "create_keys" in result.stderr
 
 
 @pytest.mark.parametrize("value", ["maybe", "2"])
@@ -102,22 +116,13 @@ def test_production_hashes_passwords_slowly():
     assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
 
 
-@pytest.mark.parametrize(
-    "switch, options",
-    [
-        (None, {"server_side_binding": True}),
-        ("0", {}),  # for a transaction-mode pooler that cannot keep them
-    ],
-)
-def test_postgresql_binds_parameters_on_the_server_unless_switched_off(
-    tmp_path, switch, options
-):
+def test_postgresql_runs_with_djangos_own_parameter_binding(tmp_path):
+    """No server-side binding or prepared statements: Django's defaults, which a
+    transaction-mode pooler (PgBouncer) also accepts."""
     overrides = {
         **PRODUCTION,
         "DATABASE_URL": "postgres://pr@db.internal:5432/protocolregister",
     }
-    if switch is not None:
-        overrides["DATABASE_PREPARED_STATEMENTS"] = switch
     result = run_manage(
         "shell",
         "--no-imports",
@@ -128,4 +133,65 @@ def test_postgresql_binds_parameters_on_the_server_unless_switched_off(
         tmp_path=tmp_path,
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == options
+    assert json.loads(result.stdout) == {}
+
+
+CACHES_AS_JSON = (
+    "import json; from django.conf import settings; "
+    "print(json.dumps({a: c['LOCATION'] for a, c in settings.CACHES.items()}))"
+)
+
+
+def test_with_redis_the_page_cache_has_a_redis_of_its_own(tmp_path):
+    """Security state (default) and public pages (pages) on two Redis servers, so
+    that pages can never evict a session, a rate limit or a used code."""
+    overrides = {
+        **PRODUCTION,
+        "REDIS_URL": "rediss://redis-security.internal:6379/0",
+        "REDIS_PAGE_CACHE_URL": "rediss://redis-pages.internal:6379/0",
+    }
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        CACHES_AS_JSON,
+        env_overrides=overrides,
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "default": "rediss://redis-security.internal:6379/0",
+        "pages": "rediss://redis-pages.internal:6379/0",
+    }
+
+
+@pytest.mark.parametrize("pages", [None, "rediss://redis.internal:6379/0"])
+def test_redis_without_a_page_cache_of_its_own_is_refused(tmp_path, pages):
+    overrides = {**PRODUCTION, "REDIS_URL": "rediss://redis.internal:6379/0"}
+    if pages:
+        overrides["REDIS_PAGE_CACHE_URL"] = pages
+    result = run_manage("check", env_overrides=overrides, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "REDIS_PAGE_CACHE_URL" in result.stderr
+
+
+def test_without_redis_both_caches_are_in_memory_and_the_pages_bounded(tmp_path):
+    script = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.CACHES))"
+    )
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        script,
+        env_overrides=PRODUCTION,
+        tmp_path=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    caches = json.loads(result.stdout)
+    assert {c["BACKEND"] for c in caches.values()} == {
+        "django.core.cache.backends.locmem.LocMemCache"
+    }
+    assert caches["default"]["LOCATION"] != caches["pages"]["LOCATION"]
+    assert caches["pages"]["OPTIONS"]["MAX_ENTRIES"] <= 10_000

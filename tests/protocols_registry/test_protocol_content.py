@@ -1,22 +1,17 @@
-"""A protocol's content as the public page and the PDF show it, read with queries
-compiled once (protocols_registry.compiled_query) or, for a preview, from the draft."""
-
-from unittest import mock
+"""A protocol's content as the public page and the PDF show it: one plain ORM query
+per relation, or, for a preview, from the draft."""
 
 import pytest
 from django.db import connection
-from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
-from protocols_registry.compiled_query import CompiledQuery
 from protocols_registry.models import (
     DPOAdvice,
     ProtocolExchangeStep,
     ProtocolPage,
-    ProtocolParty,
     ProtocolSignatory,
 )
-from protocols_registry.protocol_content import COMPILED, RELATIONS, protocol_content
+from protocols_registry.protocol_content import RELATIONS, protocol_content
 from tests.factories import OrganisationFactory, build_protocol
 
 pytestmark = pytest.mark.django_db
@@ -53,36 +48,23 @@ def protocols():
     )
 
 
-@pytest.mark.parametrize("relation", list(RELATIONS))
-def test_a_compiled_query_reads_what_the_orm_reads(protocols, relation):
+def test_each_relation_is_one_query_with_its_related_rows(protocols):
+    """Organisations and decisions come with their rows (select_related): reading
+    them afterwards costs nothing, however many rows there are."""
     for page in protocols:
-        expected = list(RELATIONS[relation](page))
         with CaptureQueriesContext(connection) as queries:
-            rows = COMPILED[relation].run(page.pk)
-            # Related objects come with the row (select_related), as from the ORM.
-            related = [
-                {
-                    name: _values(getattr(row, name))
-                    for name in ("organisation", "decision")
-                    if hasattr(row, name)
-                }
-                for row in rows
-            ]
-        assert len(queries) == 1
-        assert expected, relation  # the fixture gives every relation rows
-        assert [_values(row) for row in rows] == [_values(row) for row in expected]
-        assert related == [
-            {
-                name: _values(getattr(row, name))
-                for name in ("organisation", "decision")
-                if hasattr(row, name)
-            }
-            for row in expected
+            content = protocol_content(page)
+        assert len(queries) == len(RELATIONS)
+        with CaptureQueriesContext(connection) as queries:
+            names = [p.organisation.name for p in content.parties]
+            names += [a.organisation.name for a in content.advices]
+            names += [s.organisation.name for s in content.signatories]
+            names += [d.organisation.name for d in content.decisions]
+        assert len(queries) == 0
+        assert all(names) and content.decisions  # the fixture gives every relation
+        assert [s.description for s in content.exchange_steps] == [
+            s.description for s in ProtocolExchangeStep.objects.filter(page=page)
         ]
-    links = COMPILED["decision_links"].run(protocols[0].pk)
-    with CaptureQueriesContext(connection) as queries:
-        assert links[0].decision.organisation.name
-    assert len(queries) == 0  # decision__organisation, two levels deep
 
 
 def test_content_rows_point_back_to_their_protocol(protocols):
@@ -93,72 +75,6 @@ def test_content_rows_point_back_to_their_protocol(protocols):
         owners |= {advice.protocol for advice in content.advices}
         owners |= {step.page for step in content.exchange_steps}
     assert owners == {page} and len(queries) == 0
-
-
-def test_a_query_is_compiled_once_and_run_with_each_value(protocols):
-    query = CompiledQuery(
-        lambda page_id: ProtocolExchangeStep.objects.filter(page_id=page_id)
-    )
-    first, second = protocols
-    assert [s.description for s in query.run(first.pk)] == ["Stap een", "Stap twee"]
-    with mock.patch.object(
-        SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql
-    ) as compiled:
-        assert [s.description for s in query.run(second.pk)] == ["Enige stap"]
-        assert [s.description for s in query.run(first.pk)] == [
-            "Stap een",
-            "Stap twee",
-        ]
-    assert compiled.call_count == 0
-
-
-def test_constants_in_the_query_stay_and_annotations_are_set(protocols):
-    from django.db.models import Value
-
-    query = CompiledQuery(
-        lambda page_id: (
-            ProtocolParty.objects.filter(page_id=page_id, role="sender")
-            .annotate(marker=Value("x"))
-            .select_related("organisation")
-        )
-    )
-    [sender] = query.run(protocols[1].pk)
-    assert sender.role == "sender" and sender.page_id == protocols[1].pk
-    assert sender.marker == "x"
-
-
-@pytest.mark.parametrize(
-    "build, error, message",
-    [
-        (
-            lambda page_id: ProtocolPage.objects.filter(path__startswith=page_id),
-            ValueError,
-            "Parameter 1 must appear once",
-        ),
-        (
-            lambda page_id: DPOAdvice.objects.filter(protocol_id=page_id).values("pk"),
-            TypeError,
-            "not values()",
-        ),
-        (
-            lambda page_id: ProtocolParty.objects.filter(
-                page_id=page_id
-            ).prefetch_related("organisation"),
-            TypeError,
-            "cannot prefetch",
-        ),
-    ],
-)
-def test_a_query_it_cannot_reuse_is_refused(build, error, message):
-    with pytest.raises(error, match=message):
-        CompiledQuery(build).run(1)
-
-
-def test_the_number_of_parameters_is_checked(protocols):
-    query = CompiledQuery(lambda page_id: DPOAdvice.objects.filter(protocol_id=page_id))
-    query.run(protocols[0].pk)
-    with pytest.raises(TypeError, match="takes 1 parameters, not 2"):
-        query.run(protocols[0].pk, 2)
 
 
 def test_page_and_pdf_list_advices_by_date_then_party(protocols):

@@ -136,7 +136,7 @@ def test_a_page_opened_with_its_password_is_never_cached_for_the_next_visitor(
     assert not stranger.has_header("ETag")
 
 
-def test_a_hit_is_answered_before_wagtail_routes_the_request(db, client):
+def test_a_hit_is_answered_before_wagtails_routing(db, client):
     page = build_protocol(title="Protocol uit de cache")
     client.get(page.url)
     response, queries = _get(client, page.url)
@@ -197,10 +197,12 @@ def test_citizens_still_get_every_public_page_while_the_cache_is_down(
         (register.url, register.title),
     ]
     settings.CACHES = {
-        "default": {
-            "BACKEND": "config.cache.RedisCache",  # the production backend
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-        }
+        **settings.CACHES,
+        # The page cache on the production backend; nothing listens on port 1.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        },
     }
     for url, text in pages:
         caplog.clear()

@@ -54,12 +54,13 @@ def create_form_data(parties, decision=None, action="action-publish"):
 
 
 def test_publishing_on_the_create_screen_is_refused_and_the_page_is_not_served(
-    client, editor_user
+    client, admin_user
 ):
+    # An administrator may publish directly (editors submit to the workflow).
     index = protocol_index()
     parties = [OrganisationFactory(), OrganisationFactory()]
     decision = ApprovalDecisionFactory(organisation=parties[0])
-    client.force_login(editor_user)
+    client.force_login(admin_user)
     url = reverse(
         "wagtailadmin_pages:add", args=("protocols_registry", "protocolpage", index.pk)
     )
@@ -78,9 +79,9 @@ def test_publishing_on_the_create_screen_is_refused_and_the_page_is_not_served(
     assert client.get("/protocollen/2026-vb-00042/").status_code == 404
 
 
-def test_refusal_names_a_missing_decision(client, editor_user):
+def test_refusal_names_a_missing_decision(client, admin_user):
     page = build_protocol(decision=False, publish=False)
-    client.force_login(editor_user)
+    client.force_login(admin_user)
     response = _publish_through_edit_view(client, page)
     page.refresh_from_db()
     assert not page.live
@@ -99,9 +100,11 @@ def _publish_through_edit_view(client, page):
     return client.post(edit_url, data, follow=True)
 
 
-def test_editor_publishes_once_both_advices_are_recorded(client, editor_user):
+def test_a_publisher_publishes_once_both_advices_are_recorded(client, admin_user):
+    # Editors submit to the workflow (tests/protocols_registry/test_workflow.py);
+    # whoever may publish directly meets the same rule.
     page = build_protocol(advices=False, publish=False)
-    client.force_login(editor_user)
+    client.force_login(admin_user)
 
     response = _publish_through_edit_view(client, page)
     page.refresh_from_db()
@@ -179,9 +182,9 @@ def test_a_new_page_created_live_in_code_stays_a_draft():
     assert parties  # the organisations exist but no party, decision or advice is linked
 
 
-def test_bulk_publish_is_refused_with_a_message(client, editor_user):
+def test_bulk_publish_is_refused_with_a_message(client, admin_user):
     page = build_protocol(advices=False, publish=False)
-    client.force_login(editor_user)
+    client.force_login(admin_user)
     index = protocol_index()
     url = (
         reverse(
@@ -198,9 +201,9 @@ def test_bulk_publish_is_refused_with_a_message(client, editor_user):
     assert "kan nog niet gepubliceerd worden" in messages
 
 
-def test_bulk_publish_works_for_complete_protocols(client, editor_user):
+def test_bulk_publish_works_for_complete_protocols(client, admin_user):
     page = build_protocol(publish=False)
-    client.force_login(editor_user)
+    client.force_login(admin_user)
     url = (
         reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish"))
         + f"?id={page.pk}"

@@ -2,20 +2,11 @@
 protocols: no query per row, party, decision or advice. (Not timed: the benchmark in
 bench/ measures time.)"""
 
-import re
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from protocols_registry.models import (
-    DPOAdvice,
-    ProtocolDataItem,
-    ProtocolDecision,
-    ProtocolExchangeStep,
-    ProtocolParty,
-    ProtocolSignatory,
-)
+from protocols_registry.models import ProtocolSignatory
 from tests.factories import OrganisationFactory, build_protocol, protocol_index
 
 pytestmark = pytest.mark.django_db
@@ -74,47 +65,3 @@ def test_query_counts_do_not_grow_with_the_number_of_protocols(client, settings)
     assert many == few
     assert few["detail"] <= DETAIL_LIMIT, few
     assert max(v for k, v in few.items() if k != "detail") <= LIST_LIMIT, few
-
-
-def _shape(sql):
-    # A prepared statement holds placeholders ($1, $2, …) where Django's log shows
-    # the values; both become "?".
-    return re.sub(r"\$\d+|'(?:[^']|'')*'|\b\d+\b", "?", sql)
-
-
-def test_on_postgresql_a_protocols_content_is_read_with_prepared_statements(client):
-    """PostgreSQL plans the detail page's content queries once per connection; the
-    list's queries, whose best plan depends on the filter, are planned each time."""
-    if connection.vendor != "postgresql":
-        pytest.skip("prepared statements are PostgreSQL's")
-    index = protocol_index()
-    probe = build_protocol(title="Het gemeten protocol", index=index)
-    for _ in range(6):  # more than psycopg's usual threshold for preparing
-        client.get(probe.url)
-        client.get(index.url, {"page": 1})
-    with CaptureQueriesContext(connection) as detail:
-        assert client.get(probe.url).status_code == 200
-    with CaptureQueriesContext(connection) as listing:
-        assert client.get(index.url, {"page": 1}).status_code == 200
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = {_shape(statement) for (statement,) in cursor.fetchall()}
-    tables = [
-        model._meta.db_table
-        for model in (
-            ProtocolParty,
-            ProtocolDecision,
-            DPOAdvice,
-            ProtocolExchangeStep,
-            ProtocolDataItem,
-            ProtocolSignatory,
-        )
-    ]
-    content = {
-        _shape(q["sql"])
-        for q in detail
-        if any(f'FROM "{table}"' in q["sql"] for table in tables)
-    }
-    assert len(content) == len(tables)
-    assert content <= prepared
-    assert not {_shape(q["sql"]) for q in listing} & prepared

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.text import capfirst
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -330,8 +331,11 @@ def test_csv_export_has_one_row_per_activity_and_the_documented_columns(
         reverse("protocols_registry_admin:register_export", args=["csv"])
     )
     body = b"".join(response.streaming_content).decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(body)))
-    assert list(rows[0]) == COLUMN_KEYS
+    header, *lines = list(csv.reader(io.StringIO(body)))
+    # Dutch headings for people; the keys stay documented (docs/register-export.md).
+    assert header[:3] == ["referentie", "naam", "status"]
+    assert header == [str(label) for _key, label, _letter, _getter in COLUMNS]
+    rows = [dict(zip(COLUMN_KEYS, line, strict=True)) for line in lines]
     assert [row["reference"] for row in rows] == ["VA-040", "VA-041"]
     assert rows[0]["retention"] == "Identificatie: 30 dagen"
     assert rows[0]["complete"] == "ja"
@@ -347,6 +351,7 @@ def test_xlsx_export_reads_back(client, dpo_user):
     sheet = workbook.worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][0] == "VA-050"
+    assert rows[0][:2] == ("referentie", "naam")
     documented = list(workbook.worksheets[2].iter_rows(values_only=True))[1:]
     assert [row[0] for row in documented] == COLUMN_KEYS
     assert {row[2] for row in documented if row[2]} == LETTERS
@@ -375,7 +380,8 @@ def test_pdf_export_has_cover_contents_every_letter_and_the_processors_annex(
     for letter in sorted(LETTERS):
         assert f"({letter})" in text, letter
     assert "Hosting Voorbeeld" in pages[-1]
-    outline = [item["/Title"] for item in reader.outline]
+    # The processors are nested under the annex (a list in pypdf's outline).
+    outline = [item["/Title"] for item in reader.outline if not isinstance(item, list)]
     assert outline[0].startswith("VA-060") and "Bijlage" in outline[-1]
 
 
@@ -433,3 +439,18 @@ def _register_page():
     from home.demo.register import ensure_register_page
 
     return ensure_register_page()
+
+
+def test_the_inspect_view_reads_ja_nee_and_a_dash_never_python(client, dpo_user):
+    activity = complete_activity("VA-070", show_in_public_register=False)
+    client.force_login(dpo_user)
+    page = client.get(activity_url("inspect", activity.pk)).content.decode()
+    text = re.sub(r"<script.*?</script>|<[^>]+>", " ", page, flags=re.S)
+    words = set(text.split())
+    assert {"True", "False", "None"}.isdisjoint(words)
+    assert "Nee" in words and "—" in words
+    # Field labels are the Dutch verbose names, not the attribute names.
+    assert "show_in_public_register" not in text
+    label = ProcessingActivity._meta.get_field("show_in_public_register").verbose_name
+    assert str(label) != "show in public register"
+    assert capfirst(str(label)) in text, text[-3000:]

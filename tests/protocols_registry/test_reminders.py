@@ -40,7 +40,7 @@ def test_the_dpo_is_told_what_falls_due(dpo_user, mailoutbox):
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == [dpo_user.email]
-    assert mail.subject == "Verwerkingsregister: 3 punt(en) te behandelen"
+    assert mail.subject == "Verwerkingsregister: 3 punten te behandelen"
     assert "Verwerkingsactiviteiten om te herzien:" in mail.body
     assert "VA-LATE" in mail.body and "VA-SOON" in mail.body
     assert "VA-LATER" not in mail.body and "VA-GONE" not in mail.body

@@ -129,9 +129,10 @@ def test_detail_page_shows_every_section_in_order(client, seed):
 
 def test_detail_page_links_its_contents_its_pdf_and_its_dates(client, seed):
     html = client.get(URL).content.decode()
-    # The contents list names each section by the heading the section itself shows.
+    # The contents list names each section by the heading the section itself shows:
+    # "Wat betekent dit voor u?" and the 19 sections of the protocol.
     contents = re.findall(r'<li><a href="#([\w-]+)">([^<]+)</a></li>', html)
-    assert len(contents) == 19
+    assert len(contents) == 20
     for anchor, heading in contents:
         assert f'<h2 id="{anchor}-heading">{heading}</h2>' in html, anchor
     # Both links to the PDF lead to it.
@@ -149,8 +150,9 @@ def test_detail_page_reveals_no_internal_or_personal_data(client, seed):
     DPOAdvice.objects.filter(protocol=seed).update(dpo_name="Jan Verzonnen")
     html = client.get(URL).content.decode()
     assert "INTERNE NOTITIE" not in html
-    # Members present and the DPOs' names stay in the admin.
-    assert "Filip Watteeuw" not in html
+    # The DPOs' names stay in the admin; the members present are part of the
+    # decision, which is published whole (tests/protocols_registry/
+    # test_decision_publication.py).
     assert "Jan Verzonnen" not in html
 
 
@@ -212,20 +214,25 @@ def test_atom_feed_lists_the_protocol(client, seed):
 
 
 def test_csv_export_has_documented_columns_and_applies_filters(client, seed):
-    from protocols_registry.opendata import CSV_FIELDS
+    from protocols_registry.opendata import CSV_FIELDS, CSV_HEADERS
 
     response = client.get("/protocollen/export.csv?party=0400032156")
     assert response["Content-Type"].startswith("text/csv")
     body = b"".join(response.streaming_content).decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(body)))
-    assert list(rows[0].keys()) == CSV_FIELDS
+    header, *lines = list(csv.reader(io.StringIO(body)))
+    # Dutch headings in the CSV; the JSON keeps the English keys (docs/open-data.md).
+    assert header[:4] == ["referentie", "URI", "titel", "status"]
+    assert len(header) == len(CSV_FIELDS) and list(CSV_HEADERS) == CSV_FIELDS
+    rows = [dict(zip(CSV_FIELDS, line, strict=True)) for line in lines]
     assert [row["reference"] for row in rows] == ["2024_VB_00591"]
     row = rows[0]
     assert row["approval_date"] == "2024-09-19"
     assert row["party_enterprise_numbers"] == "0212214125; 0400032156"
     assert row["senders"] == "Woonmaatschappij Thuispunt Gent"
-    assert row["status"] == "ended"
+    assert row["status"] == "approved_unsigned"  # never signed (art. 12)
     assert row["pdf_url"].endswith(URL + "pdf/")
+    # Brussels time with its offset, like every moment that leaves the site.
+    assert row["last_published_at"].endswith(("+01:00", "+02:00"))
 
 
 def test_json_export_lists_every_published_protocol(client, seed):
@@ -283,7 +290,7 @@ def test_linked_data_describes_the_decision(client, seed):
     body = graph.value(session, besluit.isGehoudenDoor)
     assert (body, RDF.type, besluit.Bestuursorgaan) in graph
     assert graph.value(session, prov.startedAtTime) == Literal(
-        "2024-09-19", datatype=XSD.date
+        "2024-09-19T00:00:00+02:00", datatype=XSD.dateTime
     )
 
 
@@ -304,22 +311,36 @@ def test_demo_register_describes_both_sides_of_the_seed_exchange(client, seed):
     assert "Toegangsbeheer op de beveiligde basistoepassing" not in detail
 
 
+def test_no_transfer_is_recorded_under_the_unsigned_seed_protocol(seed):
+    """The seed leaves the signing date blank ("Opgemaakt te Gent, op _____"): as
+    published it never entered into force, so the platform records no transfer under
+    it. The demo's transfer made before the platform is a fictional one."""
+    from exchanges.models import DeletionEvidence, Payload, Transfer
+
+    assert seed.status == "approved_unsigned"
+    assert not Transfer.objects.filter(protocol=seed).exists()
+    transfer = Transfer.objects.get(reference="2023_DEMO_00003/1")
+    assert transfer.retention_date.isoformat() == "2023-12-31"
+    assert transfer.channel == Transfer.Channel.ENCRYPTED_EMAIL
+    assert transfer.status == Transfer.Status.DELETED
+    assert not Payload.objects.filter(transfer=transfer).exists()
+    evidence = DeletionEvidence.objects.get(transfer=transfer)
+    assert evidence.reason == "outside" and not evidence.verified
+
+
 def test_demo_transfer_is_encrypted_and_its_people_are_invented(seed):
     from exchanges import services
     from exchanges.models import Transfer
     from exchanges.nrn import normalise
     from exchanges.storage import payload_storage
 
-    transfer = Transfer.objects.get(protocol=seed)
-    assert transfer.reference == "2024_VB_00591/1"
-    assert transfer.retention_date.isoformat() == "2024-09-27"
-    assert transfer.sender.enterprise_number == "0400032156"
+    transfer = Transfer.objects.get(reference="2025_DEMO_00002/1")
     payload = transfer.payload
     with payload_storage().open(payload.storage_name, "rb") as handle:
         assert b"Voorbeeld" not in handle.read()
     content = b"".join(services.iter_plaintext(payload)).decode()
     lines = content.strip().splitlines()
-    assert len(lines) == 1 + transfer.data_subject_count == 24
+    assert len(lines) == 1 + transfer.data_subject_count == 25
     for line in lines[1:]:
         number = line.split(";")[2]
         assert normalise(number)  # valid check digits

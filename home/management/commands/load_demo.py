@@ -1,11 +1,16 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from home.demo import examples, seed_protocol
-from home.demo.exchanges import load_current_transfer, load_seed_transfer
+from home.demo.exchanges import (
+    load_current_transfer,
+    load_past_example_transfer,
+    load_seed_transfer,
+)
 from home.demo.protocols import load_protocols
 from home.demo.register import load_register
-from home.demo.users import ensure_demo_users
+from home.demo.users import ensure_demo_users, link_demo_members
 
 
 class Command(BaseCommand):
@@ -20,15 +25,29 @@ class Command(BaseCommand):
                 "Demo content and demo users are for development only: set "
                 "DJANGO_DEBUG=1 (make run does) to load them."
             )
-        created = ensure_demo_users()
+        try:
+            created = ensure_demo_users()
+        except ValidationError as refused:
+            raise CommandError(
+                "The demo password is refused: "
+                + " ".join(refused.messages)
+                + " Set DEMO_PASSWORD to a longer phrase of uncommon words, or "
+                "unset it (and remove the demo credentials file) to get a "
+                "generated one."
+            ) from None
         if created:
             self.stdout.write(f"Created demo users: {', '.join(created)}.")
         for module in (seed_protocol, examples):
             for reference in load_protocols(module):
                 self.stdout.write(f"Published protocol {reference}.")
+        link_demo_members()
         for reference in load_register():
             self.stdout.write(f"Recorded processing activity {reference}.")
-        for transfer in (load_seed_transfer(), load_current_transfer()):
+        for transfer in (
+            load_seed_transfer(),
+            load_past_example_transfer(),
+            load_current_transfer(),
+        ):
             if transfer:
                 self.stdout.write(f"Recorded demo transfer {transfer.reference}.")
         if settings.DEMO_CREDENTIALS_FILE.exists():

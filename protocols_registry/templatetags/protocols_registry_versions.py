@@ -1,0 +1,11 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def protocol_versions(page):
+    """The versions of ``page``, oldest first, with their decisions (one query)."""
+    if not getattr(page, "pk", None):
+        return []
+    return list(page.versions.select_related("decision"))
