@@ -1,7 +1,8 @@
 """`python -m bench`: seed, measure, print one table with PASS/FAIL per target.
 
 Default sizes are the issue's: 10 000 protocols, 1 000 processing activities,
-100 000 transfers, 1 000 000 audit events, a 200 MB payload, a 5 000-row list.
+100 000 transfers, 1 000 000 audit events, a 200 MB payload, a 5 000-row list, and
+a 200 MB list previewed.
 `--quick` runs the same stages at a small size (a minute or two) to check the
 benchmark itself. The database is a throw-away one: PostgreSQL `pr_bench` when a
 server answers on 127.0.0.1:5432 (dropped and created afresh), else SQLite in a
@@ -25,6 +26,7 @@ UNCACHED_SHARE = 0.10
 CACHED_SHARE = 0.50
 ENCRYPTION_SHARE = 0.80
 PAYLOAD_MEMORY_MB = 64
+PREVIEW_MEMORY_MB = 256
 VERIFY_SHARE = 0.25
 RETENTION_RATE = 500
 AUTOVACUUM_WAIT_SECONDS = 120
@@ -36,6 +38,7 @@ DEFAULTS = {
     "events": 1_000_000,
     "payload_mb": 200,
     "list_rows": 5_000,
+    "preview_mb": 200,
     "load_seconds": 10.0,
 }
 QUICK = {
@@ -45,6 +48,7 @@ QUICK = {
     "events": 20_000,
     "payload_mb": 20,
     "list_rows": 500,
+    "preview_mb": 20,
     "load_seconds": 3.0,
 }
 
@@ -353,6 +357,34 @@ class Benchmark:
             f"worklist import, {rows:,}-row XLSX ({size // 1024} KB)",
             f"{seconds:.1f} s ({number(rows / seconds)} rows/s)",
         )
+        self.list_preview()
+
+    def list_preview(self):
+        """The officer's preview of a big delivered CSV, in a fresh process: the
+        worker's memory must not grow with the file (issue 19: a 192 MB CSV took
+        3.3 GB and 31 s before it was refused)."""
+        from bench import listpreview
+
+        size = self.args.preview_mb
+        for kind, label in (("rows", "ordinary rows"), ("wide", "rows of 4 KB")):
+            with stage(f"list preview of a {size} MB CSV, {label}"):
+                figures = listpreview.measure(
+                    self.protocols.current_page,
+                    self.users["bench-officer-1"],
+                    size,
+                    kind,
+                )
+            growth = figures["peak_growth_mb"]
+            self.row(
+                f"list preview, {figures['size_mb']:.0f} MB CSV of "
+                f"{figures['rows_in_file']:,} invented people ({label}): "
+                "worker memory growth",
+                f"{growth:+.0f} MB (peak {figures['peak_rss_mb']:.0f} MB), "
+                f"{figures['seconds']:.1f} s; {figures['outcome']}",
+                "issue 19: 192 MB CSV, 3.3 GB RSS, 31 s",
+                f"< {PREVIEW_MEMORY_MB} MB growth",
+                verdict(growth < PREVIEW_MEMORY_MB),
+            )
 
     # --- the run ----------------------------------------------------------------------
     def run(self):
@@ -379,7 +411,8 @@ def describe(args, env, total):
             f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.platform()}",
             f"sizes: {args.protocols:,} protocols, {args.activities:,} activities, "
             f"{args.transfers:,} transfers, {args.events:,} audit events, "
-            f"{args.payload_mb} MB payload, {args.list_rows:,}-row list",
+            f"{args.payload_mb} MB payload, {args.list_rows:,}-row list, "
+            f"{args.preview_mb} MB list preview",
             f"load: {args.connections} connections, {args.load_seconds:.0f} s per figure",
             f"total time: {total / 60:.1f} min",
         ]

@@ -15,6 +15,9 @@ from urllib.parse import urlparse
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/pr_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/5"
+# The public-page cache's (production: a Redis server of its own, see
+# docs/deployment.md; here another database of the same one).
+DEFAULT_REDIS_PAGE_CACHE_URL = "redis://127.0.0.1:6379/6"
 CACHE_KEY_PREFIX = "pr_bench"
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,6 +43,7 @@ class Environment:
     def cleanup(self, keep=False):
         if self.redis_url:
             clear_redis(self.redis_url)
+            clear_redis(DEFAULT_REDIS_PAGE_CACHE_URL)
         if not keep:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
@@ -115,6 +119,7 @@ def prepare(database_url=None, force_sqlite=False, use_redis=True):
     if use_redis and _reachable("127.0.0.1", 6379):
         redis_url = DEFAULT_REDIS_URL
         clear_redis(redis_url)
+        clear_redis(DEFAULT_REDIS_PAGE_CACHE_URL)
 
     env = Environment(
         workdir=workdir,
@@ -130,7 +135,9 @@ def prepare(database_url=None, force_sqlite=False, use_redis=True):
     # Explicit, so a value in the caller's shell cannot point elsewhere.
     os.environ["EXCHANGES_MASTER_KEY_FILE"] = str(var_dir / "keys" / "master.keys")
     os.environ["EXCHANGES_SIGNING_KEY_FILE"] = str(var_dir / "keys" / "signing.pem")
+    os.environ["EXCHANGES_PSEUDONYM_KEY_FILE"] = str(var_dir / "keys" / "pseudonym.key")
     os.environ.pop("EXCHANGES_MASTER_KEYS", None)
+    os.environ.pop("EXCHANGES_PSEUDONYM_KEY", None)
     os.environ.pop("S3_BUCKET", None)
     os.environ.pop("DJANGO_MEDIA_ROOT", None)
     if database_url:
@@ -139,7 +146,9 @@ def prepare(database_url=None, force_sqlite=False, use_redis=True):
         os.environ.pop("DATABASE_URL", None)
     if redis_url:
         os.environ["REDIS_URL"] = redis_url
+        os.environ["REDIS_PAGE_CACHE_URL"] = DEFAULT_REDIS_PAGE_CACHE_URL
         os.environ["CACHE_KEY_PREFIX"] = CACHE_KEY_PREFIX
     else:
         os.environ.pop("REDIS_URL", None)
+        os.environ.pop("REDIS_PAGE_CACHE_URL", None)
     return env

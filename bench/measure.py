@@ -142,17 +142,18 @@ def plain_hashing_rate(limit=200_000):
 
 
 def enforce_retention():
-    """enforce_retention over everything due. Returns (seconds, transfers deleted,
-    signed evidence rows written)."""
-    from exchanges import services
+    """enforce_retention over everything due, files removed after each batch's
+    commit included. Returns (seconds, transfers deleted, signed evidence rows
+    written: one per transfer and one per file removed)."""
+    from exchanges import retention
     from exchanges.models import DeletionEvidence
 
     signed_before = DeletionEvidence.objects.exclude(signature="").count()
     started = time.perf_counter()
-    written = services.enforce_retention()
+    run = retention.enforce_retention()
     seconds = time.perf_counter() - started
     signed = DeletionEvidence.objects.exclude(signature="").count() - signed_before
-    return seconds, len(written), signed
+    return seconds, len(run.deleted), signed
 
 
 def certificate_seconds(*, sample=20):

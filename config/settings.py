@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
+from security.passwords import predictable_words
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("DJANGO_VAR_DIR", str(BASE_DIR / "var")))
@@ -78,15 +79,23 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "axes",
     "csp",
+    # For its Dutch messages; the validator itself is in AUTH_PASSWORD_VALIDATORS.
+    "django_zxcvbn_password_validator",
 ]
 
 MIDDLEWARE = [
+    # The client's address from the trusted proxies (DJANGO_TRUSTED_PROXY_COUNT),
+    # before anything reads REMOTE_ADDR.
+    "security.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "security.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # While Redis is down: a 503 page for staff and the login, before anything
+    # reads the session through it (operations/outage.py).
+    "operations.outage.SharedCacheOutageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -96,13 +105,12 @@ MIDDLEWARE = [
     "security.middleware.RequireSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Who acts, for the audit events of changes to users, roles and permissions.
+    "exchanges.request_context.AuditRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Cached public pages, answered before Wagtail's routing (inside every other
     # middleware, so their headers still apply).
     "protocols_registry.public_cache.PublicPageCacheMiddleware",
-    # The request's Wagtail Site without a query (after the page cache: a hit
-    # needs no site).
-    "home.middleware.CachedSiteMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -140,17 +148,6 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-        "DATABASE_PREPARED_STATEMENTS", True
-    ):
-        # A protocol page's content is read with the same statements every time,
-        # and PostgreSQL spent longer planning them than running them; the project
-        # prepares those (protocols_registry.compiled_query), which needs server-side
-        # parameter binding. Nothing else is prepared (psycopg's prepare_threshold
-        # stays off, as Django leaves it): the list's best plan depends on its
-        # filter values, and a generic plan made its page 50 twice as slow. Off for
-        # a transaction-mode connection pooler (PgBouncer before 1.21).
-        DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -181,7 +178,13 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # How many guesses the password takes (zxcvbn), with the Dutch and local words
+    # of PASSWORD_EXTRA_DICTIONARY (below) among those it tries first.
+    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
 ]
+# zxcvbn's highest score: at least 10^10 guesses. "Welkom2026!!" takes 10^8, a
+# passphrase of four uncommon words far more than 10^10.
+PASSWORD_MINIMAL_STRENGTH = 4
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -204,6 +207,10 @@ ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+# Logging out takes a POST (a GET shows a confirmation), then the login page, as
+# Wagtail's admin did; /admin/logout/ goes through allauth too (config/urls.py).
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 # django-axes locks a user name per address (5 failures, 30 minutes). allauth's
@@ -226,12 +233,12 @@ AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "security.axes.username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
-AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if AXES_IPWARE_PROXY_COUNT
-    else ["REMOTE_ADDR"]
-)
+# security.middleware.TrustedProxyMiddleware puts the client's address as the
+# proxies saw it in REMOTE_ADDR; everything after it (django-axes, the audit log,
+# the counting of refused attempts) reads only REMOTE_ADDR, never X-Forwarded-For.
+SECURITY_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+AXES_IPWARE_PROXY_COUNT = 0
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 AXES_VERBOSE = False
 
 # Sessions: end when the browser closes, after 30 minutes without a request and at
@@ -319,24 +326,46 @@ WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Cache and sessions -------------------------------------------------------------
-# With REDIS_URL every app server shares one cache: the public-page cache, login
-# throttles and used one-time codes. Sessions are kept in the database and read
-# through that cache, so a Redis restart logs nobody out. Without Redis each process
-# has its own memory cache (fine for one process, as with `make run`).
+# Two caches, so that page content can never evict security state:
+# - "default" keeps the security state: sessions (kept in the database and read
+#   through this cache, so a Redis restart logs nobody out), django-allauth's login
+#   rate limits and the used one-time codes (allauth always uses "default"), and
+#   Wagtail's own small lookups. Its Redis runs with maxmemory-policy noeviction
+#   (docs/deployment.md, deploy/redis/): every key it holds expires by itself.
+# - "pages" keeps the public-page cache and the values derived from it
+#   (protocols_registry.public_cache); its Redis may evict (allkeys-lru).
+# django-axes keeps its lockouts in the database. With REDIS_URL every app server
+# shares both; REDIS_PAGE_CACHE_URL must then name a Redis server of its own (a
+# Redis database number on the same server shares its memory limit and eviction
+# policy). Without Redis each process has its own memory caches (`make run`).
 REDIS_URL = env_str("REDIS_URL")
+REDIS_PAGE_CACHE_URL = env_str("REDIS_PAGE_CACHE_URL")
+# A Redis that stops answering (a network partition, a stalled host) costs each
+# request this long, once (see public_cache.cache_unavailable), instead of redis-py's
+# 5 s per call. A healthy one answers in a millisecond.
+_REDIS_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 if REDIS_URL:
+    if not REDIS_PAGE_CACHE_URL or REDIS_PAGE_CACHE_URL == REDIS_URL:
+        raise ImproperlyConfigured(
+            "REDIS_URL is set: set REDIS_PAGE_CACHE_URL to another Redis for the "
+            "public-page cache (docs/deployment.md, Redis)."
+        )
+    _KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "protocolregister")
     CACHES = {
         "default": {
-            "BACKEND": "config.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "protocolregister"),
+            "KEY_PREFIX": _KEY_PREFIX,
             "TIMEOUT": 300,
-            # A Redis that stops answering (a network partition, a stalled host)
-            # costs each request this long, once (see public_cache.cache_unavailable),
-            # instead of redis-py's 5 s per call. A healthy one answers in a
-            # millisecond.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
+            "OPTIONS": _REDIS_OPTIONS,
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_PAGE_CACHE_URL,
+            "KEY_PREFIX": _KEY_PREFIX,
+            "TIMEOUT": 300,
+            "OPTIONS": _REDIS_OPTIONS,
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
@@ -344,8 +373,17 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "protocol-registry",
-        }
+            # Far more than one process's logins will fill: culling would drop
+            # used one-time codes.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "protocol-registry-pages",
+            "OPTIONS": {"MAX_ENTRIES": 5_000},
+        },
     }
+PROTOCOLS_REGISTRY_CACHE_ALIAS = "pages"
 
 # --- Wagtail --------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Protocolregister")
@@ -387,9 +425,10 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Keys of the exchanges app (see docs/deployment.md) ------------------------------
-# Master keys wrap the data key of every encrypted payload; the signing key signs
-# deletion evidence. Keep both outside the database, out of git and out of backups
-# of the database. `make run` creates development keys under var/keys/.
+# Master keys wrap the data key of every encrypted payload and worklist row; the
+# pseudonym key keys the pseudonyms; the signing key signs deletion evidence. Keep
+# them outside the database, out of git and out of backups of the database.
+# `make run` creates development keys under var/keys/.
 EXCHANGES_MASTER_KEYS = env_str("EXCHANGES_MASTER_KEYS")
 EXCHANGES_MASTER_KEY_FILE = env_str(
     "EXCHANGES_MASTER_KEY_FILE", str(VAR_DIR / "keys" / "master.keys")
@@ -397,8 +436,36 @@ EXCHANGES_MASTER_KEY_FILE = env_str(
 EXCHANGES_SIGNING_KEY_FILE = env_str(
     "EXCHANGES_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "signing.pem")
 )
+# The audit log's signed tree heads (docs/transparency.md): the key that signs them,
+# the log's name, and the places outside the database that keep a copy of each.
+EXCHANGES_AUDIT_LOG_KEY_FILE = env_str(
+    "EXCHANGES_AUDIT_LOG_KEY_FILE", str(VAR_DIR / "keys" / "audit-log.pem")
+)
+EXCHANGES_AUDIT_LOG_ORIGIN = env_str("EXCHANGES_AUDIT_LOG_ORIGIN")
+EXCHANGES_AUDIT_HEAD_DIR = env_str(
+    "EXCHANGES_AUDIT_HEAD_DIR", str(VAR_DIR / "audit-heads") if DEBUG else ""
+)
+if env_str("EXCHANGES_AUDIT_HEAD_BUCKET"):
+    EXCHANGES_AUDIT_HEAD_BUCKET = {
+        "bucket": env_str("EXCHANGES_AUDIT_HEAD_BUCKET"),
+        "prefix": env_str("EXCHANGES_AUDIT_HEAD_PREFIX", "audit-heads/"),
+        "retention_days": env_int("EXCHANGES_AUDIT_HEAD_RETENTION_DAYS", 3650),
+        "endpoint_url": env_str("EXCHANGES_AUDIT_HEAD_ENDPOINT_URL"),
+        "region_name": env_str("EXCHANGES_AUDIT_HEAD_REGION"),
+    }
+# The pseudonym key (HMAC of national register numbers): its own key, not SECRET_KEY.
+EXCHANGES_PSEUDONYM_KEY = env_str("EXCHANGES_PSEUDONYM_KEY")
+EXCHANGES_PSEUDONYM_KEY_FILE = env_str(
+    "EXCHANGES_PSEUDONYM_KEY_FILE", str(VAR_DIR / "keys" / "pseudonym.key")
+)
 PROTOCOLS_REGISTRY_ORGANISATION_NAME = env_str(
     "PROTOCOLS_REGISTRY_ORGANISATION_NAME", "OCMW Gent"
+)
+
+# Words a password must not rest on (security/passwords.py): Dutch and local words
+# zxcvbn does not know, and the names of this site and its organisation.
+PASSWORD_EXTRA_DICTIONARY = predictable_words(
+    PROTOCOLS_REGISTRY_ORGANISATION_NAME, WAGTAIL_SITE_NAME
 )
 
 # --- E-mail (password reset) --------------------------------------------------------

@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
 from operations.health import healthz
+from security.views import admin_logout
 
 urlpatterns = [
     # For the load balancer and monitoring: ok / not ok, nothing more for strangers.
@@ -25,6 +26,9 @@ urlpatterns = [
         "_util/login/",
         RedirectView.as_view(pattern_name="account_login", query_string=True),
     ),
+    # Wagtail's logout drops the cookie on a GET but leaves the session valid: a
+    # POST logs out through allauth, a GET asks first (security/views.py).
+    path("admin/logout/", admin_logout),
     path("accounts/", include("allauth.urls")),
     # Wagtail's "failwhale" raises an error on purpose; nobody here needs it.
     path("admin/failwhale/", RedirectView.as_view(url="/admin/", permanent=False)),
@@ -44,6 +48,8 @@ if settings.DEBUG:
 
 # Dutch pages live at the root, English ones under /en/.
 urlpatterns += i18n_patterns(
+    # The audit log's signed heads, beside the protocols they concern.
+    path("protocollen/transparantie/", include("exchanges.transparency_urls")),
     path("", include("protocols_registry.public_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -31,6 +31,12 @@ def make_user(username, group_name=None, superuser=False, second_factor=True):
     )
     if group_name:
         user.groups.add(Group.objects.get(name=group_name))
+        if group_name == roles.EXCHANGE_OFFICER:
+            # In the tests' world a DPO approved the role long ago; the approval
+            # itself is tested in tests/exchanges/test_role_grants.py.
+            from exchanges.role_grants import approve_at_installation
+
+            approve_at_installation(user, group_name, actor="test fixture")
     user.totp_secret = None
     if second_factor and (group_name or superuser):
         user.totp_secret = generate_totp_secret()
@@ -93,12 +99,24 @@ def admin_user(db):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with an empty cache: a page cached by an earlier test may
-    show data that test rolled back."""
-    from django.core.cache import cache
+def default_language():
+    """A request to an /en/ page leaves English active in the test's thread (the
+    locale middleware activates it and nothing resets it): the next test starts in
+    the site's default language again."""
+    from django.utils import translation
 
-    cache.clear()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with empty caches: a page cached by an earlier test may
+    show data that test rolled back."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -20,6 +20,7 @@ from protocols_registry.models import (
     ProtocolIndexPage,
     ProtocolPage,
     ProtocolParty,
+    ProtocolSignatory,
 )
 
 _numbers = itertools.count(1)
@@ -47,6 +48,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     kind = Organisation.Kind.AGENCY
     enterprise_number = factory.LazyFunction(next_enterprise_number)
     city = "Gent"
+    dpo_name = "Functionaris voor gegevensbescherming (fictief)"
 
 
 class ApprovalDecisionFactory(factory.django.DjangoModelFactory):
@@ -81,6 +83,16 @@ def protocol_index():
     return index
 
 
+# The sections the publication rule requires (protocols_registry.publication).
+REQUIRED_TEXT = {
+    "collection_purposes": "<p>Verzameld voor de opdracht van de afzender.</p>",
+    "communication_purposes": "<p>Meegedeeld om de betrokkenen te contacteren.</p>",
+    "recipients": "<p>De maatschappelijk werkers van de ontvanger.</p>",
+    "periodicity_note": "<p>Eenmalig, voor bepaalde duur.</p>",
+    "security_general": "<p>Versleuteld via het platform.</p>",
+}
+
+
 def build_protocol(
     *,
     title="Testprotocol voor de uitwisseling van gegevens",
@@ -89,14 +101,17 @@ def build_protocol(
     decision=True,
     decision_date=datetime.date(2025, 3, 13),
     advices=True,
+    signed=True,
     publish=True,
     index=None,
     **fields,
 ):
     """Create a protocol page between two (new) organisations.
 
-    ``decision``: link an approving decision; ``advices``: record a favourable
-    advice for each party; ``publish``: publish it. Returns the page.
+    It fills every section the publication rule requires. ``decision``: link an
+    approving decision; ``advices``: record a favourable advice for each party;
+    ``signed``: every party signed on the decision date (so it is in force from
+    then); ``publish``: publish it. Returns the page.
     """
     index = index or protocol_index()
     parties = parties or [OrganisationFactory(), OrganisationFactory()]
@@ -104,7 +119,7 @@ def build_protocol(
         title=title,
         reference=reference or _next_reference("PR"),
         summary=fields.pop("summary", f"Samenvatting van {title}."),
-        **fields,
+        **{**REQUIRED_TEXT, **fields},
     )
     page.parties = [
         ProtocolParty(organisation=org, role="sender" if n == 0 else "recipient")
@@ -131,7 +146,17 @@ def build_protocol(
                 )
             )
         ]
-    for relation in ("parties", "data_items", "decision_links"):
+    page.signatories = [
+        ProtocolSignatory(
+            organisation=org,
+            name=f"Ondertekenaar {n}",
+            title="algemeen directeur",
+            signed_on=decision_date if signed else None,
+            signed_place="Gent",
+        )
+        for n, org in enumerate(parties, 1)
+    ]
+    for relation in ("parties", "data_items", "decision_links", "signatories"):
         for position, child in enumerate(getattr(page, relation).all()):
             child.sort_order = position
     index.add_child(instance=page)

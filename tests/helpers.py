@@ -55,14 +55,19 @@ def ensure_site():
 
 # The Redis the tests that need a real one use (CI runs one; a laptop may not).
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# The page cache's (production gives it a Redis server of its own; another database
+# of the same server is enough for a test that does not fill it).
+REDIS_PAGE_CACHE_URL = os.environ.get(
+    "REDIS_PAGE_CACHE_URL", "redis://127.0.0.1:6379/1"
+)
 
 
-def redis_client():
-    """A client of REDIS_URL, or None when no Redis answers there."""
+def redis_client(url=REDIS_URL):
+    """A client of REDIS_URL (or ``url``), or None when no Redis answers there."""
     import redis
 
     try:
-        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+        client = redis.Redis.from_url(url, socket_connect_timeout=1)
         client.ping()
     except redis.RedisError:
         return None

@@ -80,7 +80,7 @@ def _labels_in_operation(operation):
             yield base.split(".")[0].lower()
 
 
-def test_migrations_reach_only_django_wagtail_and_declared_dependencies():
+def test_migrations_reach_only_the_frameworks_and_declared_dependencies():
     loader = MigrationLoader(None, ignore_no_migrations=True)
     problems = []
     checked = 0

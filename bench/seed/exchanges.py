@@ -5,7 +5,7 @@ force on the day it was sent, sent by a sending party to a receiving one, carryi
 only the protocol's data items and kept no longer than they allow. Three kinds:
 
 * deleted (most): past their retention date, crypto-shredded, with signed deletion
-  evidence laid out exactly as services.write_evidence() writes it;
+  evidence laid out exactly as deletion.write_evidence() writes it;
 * due: past their retention date but not yet deleted, each with a real encrypted
   file in the payload storage (and, when in processing, encrypted worklist rows), so
   that enforce_retention has the full work to do;
@@ -28,7 +28,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from bench.progress import Bar
-from exchanges import crypto, services, signing, worklist
+from exchanges import crypto, deletion, services, signing, worklist
 from exchanges.conf import get_setting
 from exchanges.models import DeletionEvidence, ListEntry, Payload, Transfer
 from exchanges.storage import describe, payload_storage
@@ -143,8 +143,9 @@ class TransferSeeder:
         self.master = crypto.load_keyring()[0]
         self.storage = payload_storage()
         self.prefix = get_setting("EXCHANGES_PAYLOAD_PREFIX")
-        self.installation = services._installation()
+        self.installation = deletion._installation()
         self.signing_key_id = signing.key_id()
+        self.pseudonym_key = crypto.load_pseudonym_key()
         self.list_files = {}
 
     # --- planning ---------------------------------------------------------------------
@@ -386,8 +387,9 @@ class TransferSeeder:
         )
 
     def _shredded_payload(self, transfer, record):
-        """A payload after crypto-shredding: no data key, no file; the fingerprints
-        stay, as they do on the evidence."""
+        """A payload after crypto-shredding: no data key, no file (removed at the
+        deletion, as far as this seed goes); the fingerprints stay, as they do on
+        the evidence."""
         payload_id = uuid.uuid4()
         record.payload_id = payload_id
         record.payload_size = self.rng.randint(400, 40_000)
@@ -405,10 +407,11 @@ class TransferSeeder:
             sha256_plaintext=uuid.uuid4().hex + uuid.uuid4().hex,
             sha256_ciphertext=record.sha256_ciphertext,
             deleted_at=record.deleted_at,
+            file_removed_at=record.deleted_at,
         )
 
     def _evidence(self, transfer, record):
-        """Signed evidence with the content services.write_evidence() signs (it
+        """Signed evidence with the content deletion.write_evidence() signs (it
         saves one row per call; here thousands go in one INSERT)."""
         evidence = DeletionEvidence(
             transfer=transfer,
@@ -417,7 +420,7 @@ class TransferSeeder:
             reason=DeletionEvidence.Reason.RETENTION,
             deleted_at=record.deleted_at,
             actor="enforce_retention",
-            method=services.METHOD,
+            method=deletion.METHOD,
             verification=(
                 "data key present: no; encrypted file present in "
                 f"{describe(self.storage)}: no"
@@ -468,7 +471,7 @@ class TransferSeeder:
             entry = ListEntry(
                 transfer=transfer,
                 row_number=number,
-                pseudonym=worklist.pseudonym(transfer, national),
+                pseudonym=worklist.pseudonym(transfer, national, self.pseudonym_key),
                 cir_status=row["Status dossier CIR"],
                 missing_documents=[row["Ontbrekende stukken"]]
                 if row["Ontbrekende stukken"]

@@ -92,4 +92,5 @@ PROTOCOLS_REGISTRY_ORGANISATION_NAME = "Gemeente Proefdorp"
 PROTOCOLS_REGISTRY_URI_BASE = "https://data.proefdorp.example/id/"
 EXCHANGES_BASE_TEMPLATE = "host_base.html"
 EXCHANGES_MASTER_KEYS = "host1:" + base64.b64encode(os.urandom(32)).decode()
+EXCHANGES_PSEUDONYM_KEY = base64.b64encode(os.urandom(32)).decode()
 EXCHANGES_SIGNING_KEY_FILE = str(STATE / "signing.pem")
