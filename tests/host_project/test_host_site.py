@@ -35,10 +35,18 @@ def published(db):
     root.add_child(instance=index)
     index.save_revision().publish()
     city = Organisation.objects.create(
-        name="Gemeente Proefdorp", kind="city", enterprise_number="0999234513"
+        name="Gemeente Proefdorp",
+        kind="city",
+        enterprise_number="0999234513",
+        dpo_name="Functionaris voor gegevensbescherming (fictief)",
+        dpo_email="dpo@proefdorp.example",
     )
     ocmw = Organisation.objects.create(
-        name="OCMW Proefdorp", kind="ocmw", enterprise_number="0999123457"
+        name="OCMW Proefdorp",
+        kind="ocmw",
+        enterprise_number="0999123457",
+        dpo_name="Functionaris voor gegevensbescherming (fictief)",
+        dpo_email="dpo@ocmw.proefdorp.example",
     )
     decision = ApprovalDecision.objects.create(
         reference="2025_CBS_00012",
@@ -47,8 +55,17 @@ def published(db):
         governing_body="college",
         meeting_date=datetime.date(2025, 1, 9),
     )
+    # Every section the publication rule requires (art. 8 of the decree of 18 July
+    # 2008), so the host site publishes as a real one would.
     page = ProtocolPage(
-        reference="2025_CBS_00012", title="Proefprotocol", summary="Proef."
+        reference="2025_CBS_00012",
+        title="Proefprotocol",
+        summary="Proef.",
+        collection_purposes="<p>Verzameld voor de opdracht van het OCMW.</p>",
+        communication_purposes="<p>Meegedeeld om de betrokkenen te contacteren.</p>",
+        recipients="<p>De maatschappelijk werkers van de gemeente.</p>",
+        periodicity_note="<p>Eenmalig, voor bepaalde duur.</p>",
+        security_general="<p>Versleuteld via het platform.</p>",
     )
     page.parties = [
         ProtocolParty(organisation=ocmw, role="sender", sort_order=0),
@@ -56,7 +73,12 @@ def published(db):
     ]
     page.decision_links = [ProtocolDecision(decision=decision, sort_order=0)]
     page.data_items = [
-        ProtocolDataItem(data="Naam", proportionality="Nodig.", sort_order=0)
+        ProtocolDataItem(
+            data="Naam",
+            proportionality="Nodig.",
+            retention="Tot het einde van de actie.",
+            sort_order=0,
+        )
     ]
     index.add_child(instance=page)
     for org in (ocmw, city):
