@@ -36,7 +36,6 @@ class HomePage(Page):
         child = self._children().get(path_components[0])
         if child is None:
             raise Http404
-        child._cached_parent_obj = self  # as Wagtail's route does
         return child.route(request, path_components[1:])
 
     def _children(self):
