@@ -10,7 +10,9 @@ urlpatterns = [
     path("<int:pk>/", views.breach_detail, name="detail"),
     path("<int:pk>/edit/", views.breach_edit, name="edit"),
     path("<int:pk>/notify/", views.breach_notify, name="notify"),
-    path("received/<int:notification_id>/", views.received_detail, name="received_detail"),
+    path(
+        "received/<int:notification_id>/", views.received_detail, name="received_detail"
+    ),
     path(
         "received/<int:notification_id>/read/",
         views.received_acknowledge,
