@@ -22,3 +22,8 @@ def time_zone():
 
 def deadline_delta():
     return datetime.timedelta(hours=deadline_hours())
+
+
+def admin_url(path):
+    """An admin path as a link for a mail: WAGTAILADMIN_BASE_URL in front of it."""
+    return (getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "").rstrip("/") + path

@@ -128,7 +128,9 @@ def _mail(breach, stage, to, now):
                 "breach": breach,
                 "deadline": local_deadline(breach),
                 "left": describe_time_left(breach, now),
-                "path": reverse("breaches_admin:detail", args=[breach.pk]),
+                "url": conf.admin_url(
+                    reverse("breaches_admin:detail", args=[breach.pk])
+                ),
             },
         )
     EmailMessage(subject=subject, body=body, to=to).send(fail_silently=False)

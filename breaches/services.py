@@ -7,14 +7,17 @@ recorded or changed (its id and its organisation's id), never its text.
 """
 
 import logging
+import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from breaches import conf
 from breaches.models import BreachNotification
 from exchanges import audit, audit_actions
 from protocols_registry.register_history import save_with_history
@@ -118,18 +121,29 @@ def notify_parties(breach, *, user, request=None):
         _audit(audit_actions.BREACH_CHANGED, breach, user, request)
     for notification in notifications:
         if notification.mailed:
-            _mail_notification(notification, request)
+            try:
+                _mail_notification(notification)
+            except (OSError, smtplib.SMTPException):
+                # Recorded, not delivered: the DPO sees it and reaches the party
+                # another way. The log names ids, never the breach's text.
+                logger.warning(
+                    "Breach notification %s could not be mailed.", notification.pk
+                )
+                notification.mailed = False
+                notification.save(update_fields=["mailed"])
     return notifications
 
 
-def _mail_notification(notification, request=None):
+def _mail_notification(notification):
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "notification": notification,
             "content": notification.content,
             "risk_label": _risk_label(notification.content.get("risk")),
             "moments": moments(notification.content),
-            "url": _absolute(request, notification),
+            "url": conf.admin_url(
+                reverse("breaches_admin:received_detail", args=[notification.pk])
+            ),
         }
         subject = _("Data breach %(reference)s under protocol %(protocol)s") % {
             "reference": notification.content["reference"],
@@ -159,13 +173,6 @@ def _risk_label(value):
     from breaches.models import Risk
 
     return str(dict(Risk.choices).get(value, value or ""))
-
-
-def _absolute(request, notification):
-    from django.urls import reverse
-
-    path = reverse("breaches_admin:received_detail", args=[notification.pk])
-    return request.build_absolute_uri(path) if request is not None else path
 
 
 @transaction.atomic

@@ -251,6 +251,19 @@ def breach_notify(request, pk):
                     "email": notification.email,
                 },
             )
+        elif notification.email:
+            messages.error(
+                request,
+                _(
+                    "The mail to the DPO of %(organisation)s (%(email)s) could not be "
+                    "sent: the notification is recorded, but reach its DPO another "
+                    "way."
+                )
+                % {
+                    "organisation": notification.recipient.display_name,
+                    "email": notification.email,
+                },
+            )
         else:
             messages.error(
                 request,

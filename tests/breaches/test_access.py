@@ -120,3 +120,17 @@ def test_the_received_notification_is_read_only_for_the_recipient(world, breach)
     assert client.post(read).status_code == 302
     notification.refresh_from_db()
     assert notification.acknowledged_by == world.dpo_ocmw
+
+
+def test_the_auditor_sees_which_fields_changed_never_their_text(world, breach):
+    breach.consequences = "Nieuwe gevolgen met een geheim detail."
+    services.save_breach(breach, user=world.dpo_thuispunt)
+    client = login(world.auditor_thuispunt)
+    body = client.get(reverse("breaches_admin:detail", args=[breach.pk])).content
+    body = body.decode()
+    assert "Waarschijnlijke gevolgen" in body
+    assert "geheim detail" not in body and "Verlies van vertrouwelijkheid" not in body
+    dpo = login(world.dpo_thuispunt).get(
+        reverse("breaches_admin:detail", args=[breach.pk])
+    )
+    assert "Verlies van vertrouwelijkheid. → Nieuwe gevolgen" in dpo.content.decode()

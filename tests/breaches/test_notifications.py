@@ -78,3 +78,21 @@ def test_a_party_without_dpo_address_is_recorded_not_mailed(world, breach):
     (notification,) = breach.notifications.all()
     assert not notification.mailed
     assert mail.outbox == []
+
+
+def test_a_mail_that_cannot_be_sent_is_recorded_as_not_mailed(
+    world, breach, monkeypatch
+):
+    from django.core.mail import EmailMessage
+
+    def refuse(self, fail_silently=False):
+        raise ConnectionRefusedError
+
+    monkeypatch.setattr(EmailMessage, "send", refuse)
+    client = login(world.dpo_thuispunt)
+    response = client.post(
+        reverse("breaches_admin:notify", args=[breach.pk]), follow=True
+    )
+    (notification,) = breach.notifications.all()
+    assert not notification.mailed
+    assert "kon niet verzonden worden" in response.content.decode()
