@@ -8,13 +8,23 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login, shot
+from tests.browser.test_accessibility import WCAG_21_AA, _violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def assert_accessible(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    # Wagtail's flash message slides in: check the page once it stands still.
+    page.wait_for_timeout(1000)
+    assert _violations(Axe().run(page, options=WCAG_21_AA)) == []
+
+
 def _person(browser, site, username):
+    # axe-core is injected as a script, which the admin's CSP would block.
     context = browser.new_context(
-        locale="nl-BE", viewport={"width": 1280, "height": 900}
+        locale="nl-BE", viewport={"width": 1280, "height": 900}, bypass_csp=True
     )
     page = context.new_page()
     login(page, site, username)
@@ -41,9 +51,11 @@ def test_thuispunt_records_a_breach_and_ocmw_receives_the_notification(
     page.select_option("#id_risk", "risk")
     page.get_by_label(re.compile("2024_VB_00591")).check()
     shot(page, "breach-1-form")
+    assert_accessible(page)
     page.get_by_role("button", name="Bewaren").click()
     expect(page.locator("[data-breach-clock]")).to_contain_text("72 uur")
     shot(page, "breach-2-recorded")
+    assert_accessible(page)
     page.get_by_role("button", name="De andere partijen verwittigen").click()
     expect(
         page.get_by_text("Melding verzonden naar de DPO van OCMW Gent")
@@ -65,4 +77,8 @@ def test_thuispunt_records_a_breach_and_ocmw_receives_the_notification(
     page.get_by_role("button", name="Als gelezen markeren").click()
     expect(page.get_by_text(re.compile("Gelezen op"))).to_be_visible()
     shot(page, "breach-4-ocmw-received")
+    assert_accessible(page)
+    page.get_by_role("link", name="Datalekken").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Datalekken"))
+    assert_accessible(page)
     context.close()
