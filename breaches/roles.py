@@ -12,7 +12,6 @@ ROLE_PERMISSIONS = {
         "breaches.add_breach",
         "breaches.change_breach",
         "breaches.view_breach",
-        "breaches.add_breachnotification",
         "breaches.view_breachnotification",
     ],
     AUDITOR: [
