@@ -87,10 +87,11 @@ def breach_create(request):
     organisation_ids = access.dpo_organisations(request.user)
     if not organisation_ids:
         raise PermissionDenied
+    source = _source_notification(request, organisation_ids)
     form = BreachForm(
         request.POST or None,
         organisation_ids=organisation_ids,
-        initial=_initial(organisation_ids),
+        initial=_initial(organisation_ids, source),
     )
     if request.method == "POST" and form.is_valid():
         breach = form.save(commit=False)
@@ -108,12 +109,61 @@ def breach_create(request):
     )
 
 
-def _initial(organisation_ids):
-    from protocols_registry.models import Organisation
+def _source_notification(request, organisation_ids):
+    """A received notification to start from: the recipient is a controller too,
+    and may have to record (and notify) the same breach itself."""
+    notification_id = request.GET.get("from_notification", "")
+    if not notification_id.isdigit():
+        return None
+    return (
+        access.received_notifications(request.user)
+        .filter(pk=notification_id, recipient_id__in=organisation_ids)
+        .select_related("recipient", "protocol")
+        .first()
+    )
+
+
+def _initial(organisation_ids, source=None):
+    from protocols_registry.models import (
+        DataSubjectCategory,
+        Organisation,
+        PersonalDataCategory,
+    )
 
     initial = {"discovered_at": timezone.localtime().replace(second=0, microsecond=0)}
-    if len(organisation_ids) == 1:
+    organisation = None
+    if source is not None:
+        organisation = source.recipient
+        content = source.content
+        initial.update(
+            {
+                "organisation": organisation.pk,
+                # This organisation became aware when it was notified.
+                "discovered_at": timezone.localtime(source.sent_at).replace(
+                    second=0, microsecond=0
+                ),
+                "nature": content.get("nature", ""),
+                "data_subject_count": content.get("data_subject_count"),
+                "record_count": content.get("record_count"),
+                "consequences": content.get("consequences", ""),
+                "measures": content.get("measures", ""),
+                "risk": content.get("risk", ""),
+                "protocols": [source.protocol_id],
+                "data_subject_categories": list(
+                    DataSubjectCategory.objects.filter(
+                        name__in=content.get("data_subject_categories", [])
+                    ).values_list("pk", flat=True)
+                ),
+                "personal_data_categories": list(
+                    PersonalDataCategory.objects.filter(
+                        name__in=content.get("personal_data_categories", [])
+                    ).values_list("pk", flat=True)
+                ),
+            }
+        )
+    elif len(organisation_ids) == 1:
         organisation = Organisation.objects.get(pk=next(iter(organisation_ids)))
+    if organisation is not None:
         initial["contact_point"] = " ".join(
             part for part in (organisation.dpo_name, organisation.dpo_email) if part
         )

@@ -96,3 +96,19 @@ def test_a_mail_that_cannot_be_sent_is_recorded_as_not_mailed(
     (notification,) = breach.notifications.all()
     assert not notification.mailed
     assert "kon niet verzonden worden" in response.content.decode()
+
+
+def test_the_recipient_records_the_breach_in_its_own_register(world, breach):
+    from breaches import services
+
+    (notification,) = services.notify_parties(breach, user=world.dpo_thuispunt)
+    client = login(world.dpo_ocmw)
+    url = reverse("breaches_admin:create") + f"?from_notification={notification.pk}"
+    form = client.get(url).context["form"]
+    assert form.initial["organisation"] == world.ocmw.pk
+    assert form.initial["nature"] == breach.nature
+    assert form.initial["protocols"] == [world.protocol.pk]
+    assert form.initial["discovered_at"] <= notification.sent_at
+    # Another organisation's DPO gets an empty form, not the notification.
+    other = login(world.dpo_other).get(url).context["form"]
+    assert "nature" not in other.initial
