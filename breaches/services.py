@@ -139,7 +139,7 @@ def _mail_notification(notification):
         context = {
             "notification": notification,
             "content": notification.content,
-            "risk_label": _risk_label(notification.content.get("risk")),
+            "risk_label": risk_label(notification.content.get("risk")),
             "moments": moments(notification.content),
             "url": conf.admin_url(
                 reverse("breaches_admin:received_detail", args=[notification.pk])
@@ -169,7 +169,7 @@ def moments(content):
     }
 
 
-def _risk_label(value):
+def risk_label(value):
     from breaches.models import Risk
 
     return str(dict(Risk.choices).get(value, value or ""))

@@ -352,7 +352,7 @@ def received_detail(request, notification_id):
             if not notification.breach.authority_settled
             else None,
             "can_acknowledge": free_text and notification.acknowledged_at is None,
-            "risk_label": services._risk_label(notification.content.get("risk")),
+            "risk_label": services.risk_label(notification.content.get("risk")),
             "moments": services.moments(notification.content),
         },
     )
