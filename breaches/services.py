@@ -101,8 +101,10 @@ def notify_parties(breach, *, user, request=None):
     breach's protocols and record each with its time. A party without a DPO
     address is recorded as not mailed, for the DPO to reach another way.
 
-    The records are written first (one transaction); mail goes out after commit,
-    so a mail is never sent for a notification that was rolled back."""
+    The records are written first, in their own transaction; the mails go out
+    after it, so a failing mail server never loses the record. Call it outside
+    any other transaction (as the view does) so a mail never leaves for a record
+    that is later rolled back."""
     with transaction.atomic():
         content = notification_content(breach)
         notifications = [
@@ -118,7 +120,8 @@ def notify_parties(breach, *, user, request=None):
             )
             for protocol, organisation in parties_to_notify(breach)
         ]
-        _audit(audit_actions.BREACH_CHANGED, breach, user, request)
+        if notifications:
+            _audit(audit_actions.BREACH_CHANGED, breach, user, request)
     for notification in notifications:
         if notification.mailed:
             try:
