@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "home",
     "protocols_registry",
     "exchanges",
+    "breaches",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.sites",

@@ -12,6 +12,10 @@ from django.utils.translation import pgettext_lazy
 
 ACCESS_REFUSED = "access.refused"
 ACCESS_REFUSED_RETENTION = "access.refused_retention"
+# The breach register (breaches app): ids only, never its text.
+BREACH_RECORDED = "breach.recorded"
+BREACH_CHANGED = "breach.changed"
+BREACH_REGISTER_EXPORTED = "breach.register_exported"
 KEYS_MASTER_KEY_ADDED = "keys.master_key_added"
 KEYS_MASTER_KEY_ACTIVATED = "keys.master_key_activated"
 KEYS_MASTER_KEY_RETIRED = "keys.master_key_retired"
@@ -58,6 +62,9 @@ WORKLIST_PERSON_NOT_A_CLIENT = "worklist.person_not_a_client"
 LABELS = {
     ACCESS_REFUSED: _("access refused"),
     ACCESS_REFUSED_RETENTION: _("access refused: retention date passed"),
+    BREACH_RECORDED: _("data breach recorded"),
+    BREACH_CHANGED: _("data breach changed"),
+    BREACH_REGISTER_EXPORTED: _("breach register exported"),
     KEYS_MASTER_KEY_ADDED: _("master key added"),
     KEYS_MASTER_KEY_ACTIVATED: _("master key activated"),
     KEYS_MASTER_KEY_RETIRED: _("master key retired"),

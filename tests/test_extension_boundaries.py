@@ -1,5 +1,5 @@
-"""The two apps stay an extension: no import of the project, protocols_registry
-never needs exchanges, migrations reach only Django, Wagtail and the declared
+"""The apps stay an extension: no import of the project, protocols_registry
+never needs exchanges, neither needs breaches, migrations reach only Django, Wagtail and the declared
 dependencies, and templates link nowhere in our own site."""
 
 import ast
@@ -9,12 +9,13 @@ import pytest
 from django.db.migrations.loader import MigrationLoader
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ["protocols_registry", "exchanges"]
+APPS = ["protocols_registry", "exchanges", "breaches"]
 PROJECT_PACKAGES = {"config", "home", "security", "tests"}
 # App labels the apps' migrations may depend on or point at.
 ALLOWED_LABELS = {
     "protocols_registry",
     "exchanges",
+    "breaches",
     # Django
     "auth",
     "contenttypes",
@@ -63,6 +64,17 @@ def test_protocols_registry_never_imports_exchanges():
         for path in python_files("protocols_registry")
         for module in imported_modules(path)
         if module.split(".")[0] == "exchanges"
+    ]
+    assert not offenders
+
+
+@pytest.mark.parametrize("app", ["protocols_registry", "exchanges"])
+def test_the_breach_register_builds_on_the_other_apps_never_the_reverse(app):
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in python_files(app)
+        for module in imported_modules(path)
+        if module.split(".")[0] == "breaches"
     ]
     assert not offenders
 

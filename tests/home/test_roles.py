@@ -53,6 +53,11 @@ EXPECTED = {
         # The second person for every role that opens personal data.
         "exchanges.view_rolegrant",
         "exchanges.approve_rolegrant",
+        # The breach register of their organisations (breaches.access).
+        "breaches.add_breach",
+        "breaches.change_breach",
+        "breaches.view_breach",
+        "breaches.view_breachnotification",
     }
     | register_permissions(["add", "change", "delete", "view"]),
     "Board secretary": {
@@ -93,6 +98,9 @@ EXPECTED = {
         "exchanges.verify_auditevent",
         "exchanges.view_rolegrant",
         "exchanges.view_signedtreehead",
+        # The breach register of their organisations, without the free text.
+        "breaches.view_breach",
+        "breaches.view_breachnotification",
     },
     "Exchange officer": {
         "wagtailadmin.access_admin",

@@ -104,7 +104,7 @@ def published(db):
 
 def test_every_migration_of_the_extension_ran_from_zero():
     applied = set(MigrationRecorder.Migration.objects.values_list("app", flat=True))
-    assert {"protocols_registry", "exchanges", "hostsite"} <= applied
+    assert {"protocols_registry", "exchanges", "breaches", "hostsite"} <= applied
     assert {"DPO", "Board secretary", "Editor", "Auditor", "Exchange officer"} <= set(
         Group.objects.values_list("name", flat=True)
     )
@@ -149,3 +149,34 @@ def test_the_exchanges_admin_is_reached_by_an_exchange_officer(client, published
     client.logout()
     assert client.get("/beheer/exchanges/transfers/").status_code == 302
     assert client.get("/gegevensuitwisseling/sleutel.pem").status_code == 200
+
+
+def test_the_breach_register_works_for_the_dpo_of_the_organisation(client, published):
+    from breaches.models import Breach
+    from protocols_registry.models import OrganisationMember
+
+    city = Organisation.objects.get(enterprise_number="0999234513")
+    dpo = get_user_model().objects.create_user("dpo-stad", password="x" * 20)
+    dpo.groups.add(Group.objects.get(name="DPO"))
+    OrganisationMember.objects.create(user=dpo, organisation=city)
+    client.force_login(dpo)
+    assert client.get("/beheer/breaches/").status_code == 200
+    response = client.post(
+        "/beheer/breaches/new/",
+        {
+            "organisation": city.pk,
+            "discovered_at": "2025-03-01T10:00",
+            "nature": "Proeflek",
+            "consequences": "Geen",
+            "measures": "Geen",
+            "contact_point": "dpo@proefdorp.example",
+            "risk": "risk",
+            "protocols": [published.pk],
+        },
+    )
+    assert response.status_code == 302
+    breach = Breach.objects.get()
+    response = client.post(f"/beheer/breaches/{breach.pk}/notify/")
+    assert breach.notifications.get().recipient.name == "OCMW Proefdorp"
+    client.logout()
+    assert client.get(f"/beheer/breaches/{breach.pk}/").status_code == 302

@@ -26,6 +26,7 @@ CATALOGS = [
     ROOT / "locale/nl/LC_MESSAGES/django.po",
     ROOT / "protocols_registry/locale/nl/LC_MESSAGES/django.po",
     ROOT / "exchanges/locale/nl/LC_MESSAGES/django.po",
+    ROOT / "breaches/locale/nl/LC_MESSAGES/django.po",
 ]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\{?[^}]*\}?\}|<[^>]+>")
 # Phrases that are English and Dutch alike, or names, once normalised.

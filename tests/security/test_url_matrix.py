@@ -146,6 +146,33 @@ class Samples:
         candidate = make_user("m-candidate")
         candidate.groups.add(Group.objects.get(name="Exchange officer"))
         self.pending_grant = candidate.role_grants.get()
+        self._breaches()
+
+    def _breaches(self):
+        """A breach of the DPO's organisation, and one another party notified to
+        it: what the DPO may read; nobody else."""
+        from breaches import services as breach_services
+        from breaches.models import Breach
+
+        ours, theirs = self.protocol.party_organisations()[:2]
+        theirs.dpo_email = "dpo@matrix.example"
+        theirs.save()
+        fields = {
+            "discovered_at": self.protocol.first_published_at,
+            "nature": "Matrixlek",
+            "consequences": "Geen",
+            "measures": "Geen",
+            "contact_point": "dpo@matrix.example",
+            "risk": "risk",
+        }
+        self.breach = breach_services.save_breach(
+            Breach(organisation=ours, **fields), user=None
+        )
+        received = breach_services.save_breach(
+            Breach(organisation=theirs, **fields), user=None
+        )
+        received.protocols.add(self.protocol)
+        (self.notification,) = breach_services.notify_parties(received, user=None)
 
 
 def client_for(role, samples):

@@ -105,6 +105,11 @@ def _kwarg_value(route, kwarg, converter, samples):
             "fmt": "csv",
         },
         "protocols_registry_admin": {"fmt": "csv"},
+        "breaches_admin": {
+            "pk": samples.breach.pk,
+            "notification_id": samples.notification.pk,
+            "fmt": "csv",
+        },
         "exchanges": {"token": samples.upload_token},
         "protocols_registry": {"name": samples.decision.signed_pdf.name},
         "protocols_registry_public": {"index_path": "protocollen", "fmt": "csv"},

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from home.demo import examples, seed_protocol
+from home.demo.breaches import load_example_breach
 from home.demo.exchanges import (
     load_current_transfer,
     load_past_example_transfer,
@@ -50,6 +51,9 @@ class Command(BaseCommand):
         ):
             if transfer:
                 self.stdout.write(f"Recorded demo transfer {transfer.reference}.")
+        breach = load_example_breach()
+        if breach:
+            self.stdout.write(f"Recorded example data breach {breach.reference}.")
         if settings.DEMO_CREDENTIALS_FILE.exists():
             where = settings.DEMO_CREDENTIALS_FILE
         else:

@@ -17,9 +17,11 @@ ALLOWED_HOSTS = ["testserver", "localhost"]
 
 INSTALLED_APPS = [
     "hostsite",
-    # The extension, in this order: exchanges builds on protocols_registry.
+    # The extension, in this order: exchanges builds on protocols_registry, the
+    # breach register on both.
     "protocols_registry",
     "exchanges",
+    "breaches",
     # What the extension needs from Wagtail and Django.
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
