@@ -23,6 +23,7 @@ from wagtail.search import index
 from protocols_registry.fields import DecisionReferenceField
 from protocols_registry.models.versions import DecisionEffect
 from protocols_registry.public_cache import PublicCacheMixin
+from protocols_registry.shared_protocols import SHARED_ROUTE
 from protocols_registry.validators import slug_for_reference
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
@@ -83,8 +84,10 @@ REFERENCE_ROUTE = (
 class ProtocolIndexPage(PublicCacheMixin, RoutablePageMixin, Page):
     """The public list of protocols (/protocollen/), its feed and open-data exports.
 
-    Routes: the list itself, ``feed/`` (Atom) and a protocol's reference as printed
-    (``2024_VB_00591/``), which redirects to its page. The exports ``export.csv`` and
+    Routes: the list itself, ``feed/`` (Atom), a protocol's reference as printed
+    (``2024_VB_00591/``), which redirects to its page, and a protocol another site
+    of this installation publishes between this site's organisation and others
+    (``2024-vb-00591/``, protocols_registry.shared_protocols). The exports ``export.csv`` and
     ``export.json`` have no trailing slash, which Wagtail's page URLs cannot express,
     so protocols_registry.public_urls serves them. The views live in
     protocols_registry.views so this model stays small.
@@ -102,8 +105,11 @@ class ProtocolIndexPage(PublicCacheMixin, RoutablePageMixin, Page):
         verbose_name_plural = _("protocol lists")
 
     def protocols(self):
-        """The live, public protocols below this list."""
-        return ProtocolPage.objects.child_of(self).live().public().with_status()
+        """The live, public protocols this list shows: its own and those shared
+        with its site's organisation."""
+        from protocols_registry.shared_protocols import listed_protocols
+
+        return listed_protocols(self).live().public().with_status()
 
     def route(self, request, path_components):
         # A protocol below this list is found with its own fields in one query;
@@ -135,6 +141,12 @@ class ProtocolIndexPage(PublicCacheMixin, RoutablePageMixin, Page):
         from protocols_registry.views.public import protocol_by_reference
 
         return protocol_by_reference(request, self, reference, rest)
+
+    @re_path(SHARED_ROUTE)
+    def shared_view(self, request, slug, rest=""):
+        from protocols_registry.shared_protocols import serve_shared
+
+        return serve_shared(request, self, slug, rest)
 
 
 class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
