@@ -85,3 +85,33 @@ def test_the_seed_protocol_reads_the_same_on_both_sites(sites, page):
     page.get_by_role("link", name="Lees het op zijn oorspronkelijke adres").click()
     page.wait_for_url(canonical)
     expect(page.locator("header")).to_contain_text("OCMW Gent")
+
+
+def test_the_organisation_header_and_footer_pass_wcag_21_aa(sites, browser):
+    """The header and footer now name the site's organisation and its DPO: the
+    pages of both sites stay free of WCAG 2.1 A/AA violations (axe-core)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.browser.test_accessibility import WCAG_21_AA, _violations
+
+    # axe-core is injected as a script, which the strict public CSP would block.
+    context = browser.new_context(
+        locale="nl-BE", viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
+    page = context.new_page()
+    axe = Axe()
+    found = {}
+    try:
+        for name, url in {
+            "thuispunt-home": sites["thuispunt"] + "/",
+            "thuispunt-list": sites["thuispunt"] + "/protocollen/",
+            "thuispunt-protocol": f"{sites['thuispunt']}/protocollen/{SLUG}/",
+            "ocmw-home": sites["ocmw"] + "/",
+        }.items():
+            assert page.goto(url).status == 200, name
+            violations = _violations(axe.run(page, options=WCAG_21_AA))
+            if violations:
+                found[name] = violations
+    finally:
+        context.close()
+    assert found == {}
