@@ -17,12 +17,15 @@ Everything goes through Wagtail's public routing: ProtocolIndexPage declares the
 route with RoutablePageMixin's ``re_path`` and calls serve_shared() below.
 """
 
+import re
+
 from django.db.models import Q
 from django.http import Http404, HttpResponsePermanentRedirect
 
 # A protocol's slug is its reference in lower case with dashes (2024-vb-00591),
 # followed by whatever sub-route of the page the visitor asked for.
-SHARED_ROUTE = r"^(?P<slug>\d{4}-[a-z]{2,8}-\d{5})/(?P<rest>(?:[\w-]+/)*)$"
+SLUG = r"\d{4}-[a-z]{2,8}-\d{5}"
+SHARED_ROUTE = rf"^(?P<slug>{SLUG})/(?P<rest>(?:[\w-]+/)*)$"
 
 
 def tree_owner(page):
@@ -91,6 +94,13 @@ def listed_protocols(index_page):
 
 def shares_any(index_page):
     return tree_owner(index_page)[0] is not None
+
+
+def is_unshared_slug(index_page, segment):
+    """A protocol's slug on a list that shows no other site's protocols (its site
+    has no organisation): not found at routing, as before sites had one, rather
+    than by the shared route's view."""
+    return re.fullmatch(SLUG, segment) is not None and not shares_any(index_page)
 
 
 def is_own(index_page, protocol):

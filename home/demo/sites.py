@@ -38,6 +38,13 @@ THUISPUNT_HOME = {
     ),
 }
 
+# The DPOs' functional mailboxes, as the demo register gives them (fictitious, .example):
+# the seed names no address. Filled in only where the organisation has none.
+DPO_MAILBOXES = {
+    OCMW_GENT: "privacy@ocmw.example",
+    THUISPUNT_GENT: "dpo@thuispunt.example",
+}
+
 # Host name, site name, organisation (enterprise number), and which tree.
 SITES = [
     ("ocmw.localhost", "Protocolregister OCMW Gent", OCMW_GENT, "ocmw"),
@@ -82,6 +89,10 @@ def _ensure_organisation(site, enterprise_number):
             enterprise_number=enterprise_number
         )
         setting.save()
+    organisation = setting.organisation
+    if organisation and not organisation.dpo_email:
+        organisation.dpo_email = DPO_MAILBOXES.get(enterprise_number, "")
+        organisation.save(update_fields=["dpo_email"])
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -23,7 +24,7 @@ from wagtail.search import index
 from protocols_registry.fields import DecisionReferenceField
 from protocols_registry.models.versions import DecisionEffect
 from protocols_registry.public_cache import PublicCacheMixin
-from protocols_registry.shared_protocols import SHARED_ROUTE
+from protocols_registry.shared_protocols import SHARED_ROUTE, is_unshared_slug
 from protocols_registry.validators import slug_for_reference
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
@@ -86,10 +87,10 @@ class ProtocolIndexPage(PublicCacheMixin, RoutablePageMixin, Page):
 
     Routes: the list itself, ``feed/`` (Atom), a protocol's reference as printed
     (``2024_VB_00591/``), which redirects to its page, and a protocol another site
-    of this installation publishes between this site's organisation and others
-    (``2024-vb-00591/``, protocols_registry.shared_protocols). The exports ``export.csv`` and
-    ``export.json`` have no trailing slash, which Wagtail's page URLs cannot express,
-    so protocols_registry.public_urls serves them. The views live in
+    of this installation publishes with this site's organisation as a party
+    (``2024-vb-00591/``, protocols_registry.shared_protocols). The exports
+    ``export.csv`` and ``export.json`` have no trailing slash, which Wagtail's page
+    URLs cannot express, so protocols_registry.public_urls serves them. The views live in
     protocols_registry.views so this model stays small.
     """
 
@@ -122,6 +123,8 @@ class ProtocolIndexPage(PublicCacheMixin, RoutablePageMixin, Page):
             ):
                 if child.path.startswith(self.path):
                     return child.route(request, path_components[1:])
+            if is_unshared_slug(self, path_components[0]):
+                raise Http404
         return super().route(request, path_components)
 
     @path("")

@@ -192,6 +192,8 @@ def test_each_site_shows_its_organisation(client, demo):
     assert "Protocolregister OCMW Gent" in ocmw.split("</header>")[0]
     assert "Protocolregister Thuispunt Gent" in thuispunt.split("</header>")[0]
     assert "Woonmaatschappij Thuispunt Gent" in thuispunt.split("<footer")[1]
+    assert "mailto:dpo@thuispunt.example" in thuispunt.split("<footer")[1]
+    assert "mailto:privacy@ocmw.example" in ocmw.split("<footer")[1]
     assert "Welkom bij Thuispunt Gent" in thuispunt
 
 
