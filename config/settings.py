@@ -40,7 +40,8 @@ if not ALLOWED_HOSTS:
             "ALLOWED_HOSTS is not set. Set the ALLOWED_HOSTS environment variable to "
             "the comma-separated host names this site answers to (no '*')."
         )
-    ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+    # ".localhost": the demo's sites (ocmw.localhost, thuispunt.localhost).
+    ALLOWED_HOSTS = ["127.0.0.1", "localhost", ".localhost", "[::1]"]
 if "*" in ALLOWED_HOSTS and not DEBUG:
     raise ImproperlyConfigured("ALLOWED_HOSTS may not contain '*' in production.")
 
@@ -55,11 +56,13 @@ INSTALLED_APPS = [
     "breaches",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
+    # The organisation of each site (protocols_registry.SiteOrganisation).
+    "wagtail.contrib.settings",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
     # Installed because home's migrations depend on them; this site stores no
-    # Wagtail images or documents and does not serve /documents/.
+    # Wagtail documents and does not serve /documents/. Images: the sites' logos.
     "wagtail.documents",
     "wagtail.images",
     "wagtail.search",

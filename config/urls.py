@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.images.views.serve import ServeView
 
 from operations.health import healthz
 from security.views import admin_logout
@@ -36,6 +37,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Uploaded files, each behind its own permission check (MEDIA_URL points here).
     path("media/", include("protocols_registry.urls")),
+    # The sites' logos (protocols_registry.SiteOrganisation): Wagtail's image view,
+    # which serves only the renditions whose signed URL a page printed.
+    re_path(
+        r"^images/([^/]*)/(\d*)/([^/]*)/[^/]*$",
+        ServeView.as_view(action="serve"),
+        name="wagtailimages_serve",
+    ),
     # The sender's one-time upload page and the public key for certificates.
     path("uitwisseling/", include("exchanges.urls")),
 ]

@@ -6,7 +6,7 @@ from wagtail.models import Page
 
 
 class HomePage(Page):
-    """The landing page of the public site: who publishes here, what and why."""
+    """The landing page of a public site: who publishes here, what and why."""
 
     organisation_name = models.CharField(
         _("organisation name"),
@@ -21,7 +21,8 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + ["organisation_name", "intro"]
 
-    max_count = 1
+    # One per site: each organisation of the installation has its own tree, with
+    # its home at the top (protocols_registry.SiteOrganisation says whose it is).
     parent_page_types = ["wagtailcore.Page"]
 
     class Meta:

@@ -20,6 +20,7 @@ from protocols_registry.models import (
     ProtocolStatus,
 )
 from protocols_registry.public_cache import any_view_restrictions, remembered
+from protocols_registry.shared_protocols import listed_protocols, shares_any
 from protocols_registry.validators import normalise_enterprise_number
 
 PUBLIC_STATUSES = [
@@ -90,7 +91,7 @@ def list_facets(index_page, protocols):
 def public_protocols(index_page, base=None):
     """Live, public protocols of one list, with everything a row shows prefetched."""
     if base is None:
-        base = visible(ProtocolPage.objects.child_of(index_page))
+        base = visible(listed_protocols(index_page))
     return base.with_status().prefetch_related(
         Prefetch(
             "parties",
@@ -112,7 +113,7 @@ def filter_protocols(index_page, params):
     with a stale bookmark still gets a list, and the form shows what applies.
     """
     # The view restrictions are read once, for the form and the list.
-    base = visible(ProtocolPage.objects.child_of(index_page))
+    base = visible(listed_protocols(index_page))
     protocols = public_protocols(index_page, base)
     form = ProtocolFilterForm(params, index_page, base)
     form.is_valid()
@@ -199,20 +200,25 @@ def search_protocol_ids(index_page, query, limit=1000):
     )
 
 
+def searched(index_page):
+    """What a search of the list looks in: its children, or, when it also shows
+    protocols shared from other sites, every protocol (the search backend filters
+    on indexed fields only; the list keeps its own from the results)."""
+    if shares_any(index_page):
+        return visible(ProtocolPage.objects.all())
+    return visible(ProtocolPage.objects.child_of(index_page))
+
+
 def full_text_ids(index_page, query, limit=1000):
     # Only the ids: the list loads its page of rows itself.
-    results = (
-        visible(ProtocolPage.objects.child_of(index_page))
-        .only("pk")
-        .search(query, operator="and")
-    )
+    results = searched(index_page).only("pk").search(query, operator="and")
     return [page.pk for page in results[:limit]]
 
 
 def prefix_ids(index_page, query, limit=1000):
     """Protocols with, for every word of ``query``, a word in an autocomplete field
     that starts with it; best match of the last word first."""
-    base = visible(ProtocolPage.objects.child_of(index_page)).only("pk")
+    base = searched(index_page).only("pk")
     found = None
     for word in query.split():
         ids = [page.pk for page in base.autocomplete(word)[:limit]]

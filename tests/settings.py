@@ -8,7 +8,8 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# ".localhost": the demo's sites on their own host names (ocmw.localhost, ...).
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,.localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault(
     "DJANGO_VAR_DIR", tempfile.mkdtemp(prefix="protocol-registry-test-")

@@ -28,6 +28,7 @@ ALLOWED_LABELS = {
     "wagtailsnippets",
     "wagtailsearch",
     "wagtailredirects",
+    "wagtailimages",  # a site's logo (SiteOrganisation)
     # declared dependencies
     "taggit",
     "simple_history",

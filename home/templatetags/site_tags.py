@@ -65,3 +65,28 @@ def site_name(context):
     request = context.get("request")
     site = Site.find_for_request(request) if request else None
     return (site and site.site_name) or settings.WAGTAIL_SITE_NAME
+
+
+@register.simple_tag(takes_context=True)
+def site_organisation(context):
+    """The current site's SiteOrganisation setting (its organisation, DPO contact and
+    logo), or None when the site has none. Read without Wagtail's for_request(),
+    which would create an empty setting on a citizen's GET; remembered with the
+    public pages, so a change to the setting or the organisation shows at once."""
+    from protocols_registry.models import SiteOrganisation
+
+    request = context.get("request")
+    site = Site.find_for_request(request) if request else None
+    if site is None:
+        return None
+    setting = public_cache.remembered(
+        f"site_organisation:{site.pk}",
+        lambda: (
+            SiteOrganisation.objects.filter(site=site)
+            .select_related("organisation", "logo")
+            .first()
+            or False
+        ),
+        timeout=3600,
+    )
+    return setting or None

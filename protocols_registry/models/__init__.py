@@ -19,6 +19,7 @@ from protocols_registry.models.register import (
     Processor,
 )
 from protocols_registry.models.register_page import ProcessingRegisterPage
+from protocols_registry.models.sites import SiteOrganisation
 from protocols_registry.models.versions import DecisionEffect, ProtocolVersion
 from protocols_registry.models.workflow import BoardDecisionTask, DPOAdviceTask
 
@@ -45,4 +46,5 @@ __all__ = [
     "ProtocolSignatory",
     "ProtocolStatus",
     "ProtocolVersion",
+    "SiteOrganisation",
 ]

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -23,6 +24,7 @@ from wagtail.search import index
 from protocols_registry.fields import DecisionReferenceField
 from protocols_registry.models.versions import DecisionEffect
 from protocols_registry.public_cache import PublicCacheMixin
+from protocols_registry.shared_protocols import SHARED_ROUTE, is_unshared_slug
 from protocols_registry.validators import slug_for_reference
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
@@ -83,10 +85,12 @@ REFERENCE_ROUTE = (
 class ProtocolIndexPage(PublicCacheMixin, RoutablePageMixin, Page):
     """The public list of protocols (/protocollen/), its feed and open-data exports.
 
-    Routes: the list itself, ``feed/`` (Atom) and a protocol's reference as printed
-    (``2024_VB_00591/``), which redirects to its page. The exports ``export.csv`` and
-    ``export.json`` have no trailing slash, which Wagtail's page URLs cannot express,
-    so protocols_registry.public_urls serves them. The views live in
+    Routes: the list itself, ``feed/`` (Atom), a protocol's reference as printed
+    (``2024_VB_00591/``), which redirects to its page, and a protocol another site
+    of this installation publishes with this site's organisation as a party
+    (``2024-vb-00591/``, protocols_registry.shared_protocols). The exports
+    ``export.csv`` and ``export.json`` have no trailing slash, which Wagtail's page
+    URLs cannot express, so protocols_registry.public_urls serves them. The views live in
     protocols_registry.views so this model stays small.
     """
 
@@ -102,8 +106,11 @@ class ProtocolIndexPage(PublicCacheMixin, RoutablePageMixin, Page):
         verbose_name_plural = _("protocol lists")
 
     def protocols(self):
-        """The live, public protocols below this list."""
-        return ProtocolPage.objects.child_of(self).live().public().with_status()
+        """The live, public protocols this list shows: its own and those shared
+        with its site's organisation."""
+        from protocols_registry.shared_protocols import listed_protocols
+
+        return listed_protocols(self).live().public().with_status()
 
     def route(self, request, path_components):
         # A protocol below this list is found with its own fields in one query;
@@ -116,6 +123,8 @@ class ProtocolIndexPage(PublicCacheMixin, RoutablePageMixin, Page):
             ):
                 if child.path.startswith(self.path):
                     return child.route(request, path_components[1:])
+            if is_unshared_slug(self, path_components[0]):
+                raise Http404
         return super().route(request, path_components)
 
     @path("")
@@ -135,6 +144,12 @@ class ProtocolIndexPage(PublicCacheMixin, RoutablePageMixin, Page):
         from protocols_registry.views.public import protocol_by_reference
 
         return protocol_by_reference(request, self, reference, rest)
+
+    @re_path(SHARED_ROUTE)
+    def shared_view(self, request, slug, rest=""):
+        from protocols_registry.shared_protocols import serve_shared
+
+        return serve_shared(request, self, slug, rest)
 
 
 class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):

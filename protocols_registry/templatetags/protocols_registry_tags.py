@@ -15,3 +15,12 @@ def decision_uris(decision):
         "session": opendata.session_uri(decision),
         "governing_body": opendata.governing_body_uri(decision),
     }
+
+
+@register.simple_tag(takes_context=True)
+def listed_protocol_url(context, index_page, protocol):
+    """Where the list ``index_page`` links ``protocol``: its page, or for a protocol
+    another site publishes, its address below this list (shared_protocols)."""
+    from protocols_registry.shared_protocols import url_in_list
+
+    return url_in_list(context.get("request"), index_page, protocol)

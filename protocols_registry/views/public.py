@@ -56,7 +56,11 @@ def protocol_list(request, index_page):
     return TemplateResponse(request, index_page.get_template(request), context)
 
 
-def protocol_detail(request, page):
+def protocol_detail(request, page, **overrides):
+    """The protocol page. ``overrides``: context for the same page shown on another
+    party's site (protocols_registry.shared_protocols)."""
+    from protocols_registry.shared_protocols import canonical_url
+
     # Each heading translated once: the contents list and the section both show it.
     headings = {key: str(heading) for key, heading in HEADINGS.items()}
     content = protocol_content(page, draft=getattr(request, "is_preview", False))
@@ -76,6 +80,9 @@ def protocol_detail(request, page):
             "headings": headings,
             # One URL look-up for the links to the PDF and the signed decisions.
             "page_url": page.get_url(request),
+            # One address for search engines, whichever party's site shows it.
+            "canonical_url": canonical_url(page),
+            **overrides,
         }
     )
     return TemplateResponse(request, page.get_template(request), context)
@@ -86,19 +93,25 @@ def protocol_by_reference(request, index_page, reference, rest=""):
     in any spelling the reference field accepts) -> 301 to the protocol's page.
     Only a live, public protocol of this list is redirected to: the redirect must
     not tell that a draft with that reference exists."""
-    from protocols_registry.models import ProtocolPage
+    from protocols_registry.shared_protocols import listed_protocols, url_in_list
 
     try:
         normalised = normalise_decision_reference(reference)
     except ValidationError as error:
         raise Http404 from error
     page = (
-        visible(ProtocolPage.objects.child_of(index_page))
+        visible(listed_protocols(index_page))
         .filter(reference=normalised)
+        .order_by("path")
         .first()
     )
-    # The slug itself is routed to the page before this view is reached.
-    url = page.get_url(request) if page and page.slug != reference else None
+    # The slug itself is routed to the page before this view is reached. A
+    # protocol shared from another site goes to its address below this list.
+    url = (
+        url_in_list(request, index_page, page)
+        if page and page.slug != reference
+        else None
+    )
     if not url:
         raise Http404
     url += rest

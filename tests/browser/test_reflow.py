@@ -36,10 +36,14 @@ MEASURE = """() => {
 
 
 def _activity_path():
+    from wagtail.models import Site
+
     from protocols_registry.models import ProcessingRegisterPage
 
-    register = ProcessingRegisterPage.objects.live().get()
-    return register.url + register.reverse_subpage(
+    # The default site's register (the demo has a site per organisation).
+    site = Site.objects.get(is_default_site=True)
+    register = ProcessingRegisterPage.objects.live().child_of(site.root_page).get()
+    return register.relative_url(site) + register.reverse_subpage(
         "detail_view", args=["OCMW-2024-031"]
     )
 

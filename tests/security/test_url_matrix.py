@@ -88,6 +88,7 @@ class Samples:
         self.protocol = build_protocol(title="Matrixprotocol")
         self.protocol.refresh_from_db()
         self.draft = build_protocol(title="Matrixontwerp", advices=False, publish=False)
+        self.shared = shared_protocol(self.site, self.protocol.party_organisations()[0])
         self.revision = self.protocol.get_latest_revision()
         self.decision = self.protocol.approving_decisions()[0]
         self.decision.signed_pdf.save("b.pdf", SimpleUploadedFile("b.pdf", PDF))
@@ -173,6 +174,31 @@ class Samples:
         )
         received.protocols.add(self.protocol)
         (self.notification,) = breach_services.notify_parties(received, user=None)
+
+
+def shared_protocol(site, organisation):
+    """A second site of the installation publishes a protocol ``organisation`` is a
+    party to; ``site`` belongs to that organisation, so it shows it too."""
+    from wagtail.models import Page, Site
+
+    from home.models import HomePage
+    from protocols_registry.models import ProtocolIndexPage, SiteOrganisation
+    from tests.factories import OrganisationFactory
+
+    SiteOrganisation.objects.create(site=site, organisation=organisation)
+    home = HomePage(
+        title="Andere site", slug="andere", organisation_name="Andere", intro="<p>-</p>"
+    )
+    Page.get_first_root_node().add_child(instance=home)
+    Site.objects.create(hostname="andere.example", root_page=home, site_name="Andere")
+    index = ProtocolIndexPage(title="Protocollen", slug="protocollen")
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    return build_protocol(
+        title="Gedeeld matrixprotocol",
+        index=index,
+        parties=[organisation, OrganisationFactory()],
+    )
 
 
 def client_for(role, samples):

@@ -68,23 +68,31 @@ PAGE_KEYS = [
     "page:register",
     "page:register-activity",
     "page:english-protocol",
+    "page:shared-protocol",
+    "page:shared-protocol-pdf",
 ]
 
 
 def page_urls(samples):
+    # The address on the default site (the samples have a second site).
+    protocol_url = samples.protocol.relative_url(samples.site)
     return {
         "page:home": "/",
         "page:protocol-list": "/protocollen/",
-        "page:protocol": samples.protocol.url,
-        "page:protocol-pdf": samples.protocol.url + "pdf/",
-        "page:protocol-version": samples.protocol.url + "versies/1/",
+        "page:protocol": protocol_url,
+        "page:protocol-pdf": protocol_url + "pdf/",
+        "page:protocol-version": protocol_url + "versies/1/",
         "page:protocol-feed": "/protocollen/feed/",
         # The reference as printed on the decision redirects to the protocol.
         "page:protocol-by-reference": f"/protocollen/{samples.protocol.reference}/",
         "page:protocol-draft": f"/protocollen/{samples.draft.slug}/",
         "page:register": "/verwerkingsregister/",
         "page:register-activity": f"/verwerkingsregister/{samples.activity.reference}/",
-        "page:english-protocol": "/en" + samples.protocol.url,
+        "page:english-protocol": "/en" + protocol_url,
+        # A protocol another site publishes with this site's organisation as a
+        # party, under this site's address; its sub-routes redirect to the other.
+        "page:shared-protocol": f"/protocollen/{samples.shared.slug}/",
+        "page:shared-protocol-pdf": f"/protocollen/{samples.shared.slug}/pdf/",
     }
 
 
@@ -114,6 +122,11 @@ def _kwarg_value(route, kwarg, converter, samples):
         "protocols_registry": {"name": samples.decision.signed_pdf.name},
         "protocols_registry_public": {"index_path": "protocollen", "fmt": "csv"},
         "wagtailsites": {"pk": samples.site.pk},
+        "wagtailsettings": {
+            "app_name": "protocols_registry",
+            "model_name": "siteorganisation",
+            "pk": samples.site.pk,
+        },
         "wagtailredirects": {"redirect_id": samples.redirect.pk},
     }
     if kwarg in by_namespace.get(namespace, {}):

@@ -11,14 +11,26 @@ from home.demo.exchanges import (
 )
 from home.demo.protocols import load_protocols
 from home.demo.register import load_register
+from home.demo.sites import ensure_sites
 from home.demo.users import ensure_demo_users, link_demo_members
 
 
 class Command(BaseCommand):
     help = (
         "Load the demo content (the seed protocol 2024_VB_00591 and fictional "
-        "examples) and the demo users. Idempotent: running it again changes nothing."
+        "examples), the demo users and the two organisations' sites. Idempotent: "
+        "running it again changes nothing."
     )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--port",
+            type=int,
+            help=(
+                "The port the demo sites are served on (make run: 8000), so that "
+                "links from one site to another carry it."
+            ),
+        )
 
     def handle(self, *args, **options):
         if not settings.DEMO_MODE:
@@ -42,6 +54,8 @@ class Command(BaseCommand):
             for reference in load_protocols(module):
                 self.stdout.write(f"Published protocol {reference}.")
         link_demo_members()
+        for hostname in ensure_sites(options.get("port")):
+            self.stdout.write(f"Created site {hostname}.")
         for reference in load_register():
             self.stdout.write(f"Recorded processing activity {reference}.")
         for transfer in (

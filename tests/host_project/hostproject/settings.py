@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     # What the extension needs from Wagtail and Django.
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
