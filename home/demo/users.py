@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 
 from exchanges.role_grants import approve_at_installation
 from protocols_registry import roles
@@ -40,7 +41,7 @@ def demo_password():
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.startswith("password:"):
                 return line.split(":", 1)[1].strip()
-    password = secrets.token_urlsafe(12)
+    password = _generated_password()
     path.parent.mkdir(parents=True, exist_ok=True)
     usernames = ", ".join(username for username, _group, _name in DEMO_USERS)
     path.write_text(
@@ -51,6 +52,24 @@ def demo_password():
     )
     path.chmod(0o600)
     return password
+
+
+def _generated_password():
+    """A random password that passes every password rule for every demo user.
+
+    A random string can, rarely (about 1 in 3 000), look like a user's name to
+    UserAttributeSimilarityValidator ("Functionaris", "Secretaris"); draw again
+    rather than fail load_demo on a fresh machine."""
+    User = get_user_model()
+    while True:
+        password = secrets.token_urlsafe(12)
+        try:
+            for username, group_name, display_name in DEMO_USERS:
+                fields = _fields(username, group_name, display_name)
+                validate_password(password, User(username=username, **fields))
+        except ValidationError:
+            continue
+        return password
 
 
 def _fields(username, group_name, display_name):
