@@ -21,6 +21,10 @@ class ProcessingRegisterPage(PublicCacheMixin, RoutablePageMixin, Page):
     (marked as such). A page without a controller (a host project with a single
     organisation, or a page made before controllers were set) shows every public
     activity, as before.
+
+    The same list is open data at ``export.csv``, ``export.json`` and
+    ``export.jsonld`` (protocols_registry.register_opendata, served through
+    protocols_registry.public_urls: Wagtail's page routes end with a slash).
     """
 
     controller = models.ForeignKey(
