@@ -82,7 +82,11 @@ def register_export_view(request, fmt):
         response = HttpResponse(
             render_register_pdf(
                 organisation_name=_organisation_name(request, controller),
-                version=register_version(),
+                version=register_version(
+                    [controller.pk]
+                    if controller is not None
+                    else readable_organisations(request.user)
+                ),
                 queryset=queryset,
                 processors=processors,
             ),

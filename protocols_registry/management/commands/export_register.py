@@ -87,7 +87,9 @@ class Command(BaseCommand):
                                 else get_setting("PROTOCOLS_REGISTRY_ORGANISATION_NAME")
                                 or settings.WAGTAIL_SITE_NAME
                             ),
-                            version=register_version(),
+                            version=register_version(
+                                [controller.pk] if controller else None
+                            ),
                             queryset=queryset,
                             processors=processors,
                             progress=progress,
