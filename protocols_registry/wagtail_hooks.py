@@ -60,6 +60,9 @@ class RegisterPanel(Component):
             "counts": register_snippets.register_dashboard_counts(
                 parent_context["request"].user
             ),
+            "controllers": register_snippets.register_controllers(
+                parent_context["request"].user
+            ),
             "incomplete_url": f"{index}?complete=false",
             "overdue_url": f"{index}?review_overdue=true",
             "processors_url": f"{processors}?agreement=missing",

@@ -34,6 +34,7 @@ from protocols_registry.register_history import (
 from protocols_registry.register_permissions import (
     policy_for,
     readable,
+    readable_organisations,
     writable_organisations,
 )
 
@@ -503,6 +504,21 @@ class RegisterGroup(SnippetViewSetGroup):
         DataSubjectCategoryViewSet,
         PersonalDataCategoryViewSet,
     )
+
+
+def register_controllers(user):
+    """The controllers whose register ``user`` reads and that keep entries: one
+    export link each on the dashboard."""
+    from protocols_registry.models import Organisation
+
+    organisations = readable_organisations(user)
+    keeping = Organisation.objects.filter(
+        Exists(ProcessingActivity.objects.filter(controller=OuterRef("pk")))
+        | Exists(Processor.objects.filter(controller=OuterRef("pk")))
+    )
+    if organisations is not None:
+        keeping = keeping.filter(pk__in=organisations)
+    return list(keeping.order_by("name"))
 
 
 def register_dashboard_counts(user, day=None):

@@ -390,3 +390,12 @@ def test_the_marker_is_seen_where_the_owner_looks(world):
         response = client.get(url)
         assert response.status_code == 200, url
         assert SECRET in text_of(response), url
+
+
+def test_the_dashboard_counts_and_links_only_the_readers_controllers(world):
+    both = world.client("auditor_both").get("/admin/").content.decode()
+    assert f"?controller={world.ocmw.pk}" in both
+    assert f"?controller={world.thuispunt.pk}" in both
+    one = world.client("dpo_thuispunt").get("/admin/").content.decode()
+    assert "?controller=" not in one  # one register: the plain links suffice
+    assert "0 van 2 activiteiten volledig" in one  # THG-001 and THG-002 only
