@@ -399,3 +399,20 @@ def test_the_dashboard_counts_and_links_only_the_readers_controllers(world):
     one = world.client("dpo_thuispunt").get("/admin/").content.decode()
     assert "?controller=" not in one  # one register: the plain links suffice
     assert "0 van 2 activiteiten volledig" in one  # THG-001 and THG-002 only
+
+
+@pytest.mark.parametrize("role", ["dpo_thuispunt", "auditor_thuispunt", "editor"])
+def test_the_organisations_usage_page_names_no_other_register_entry(world, role):
+    from wagtail.models import ReferenceIndex
+
+    ReferenceIndex.create_or_update_for_object(world.activity)
+    ReferenceIndex.create_or_update_for_object(world.processor)
+    client = world.client(role)
+    for organisation in (world.ocmw, world.thuispunt):
+        response = client.get(snippet_url("organisation", "usage", organisation.pk))
+        assert response.status_code < 500
+        assert SECRET not in text_of(response)
+    # Wagtail names a referring object only to who may handle it: OCMW's DPO.
+    owner = world.client("dpo_ocmw")
+    usage = owner.get(snippet_url("organisation", "usage", world.ocmw.pk))
+    assert SECRET in text_of(usage)
