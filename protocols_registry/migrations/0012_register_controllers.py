@@ -4,6 +4,24 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def processor_controllers(apps, schema_editor):
+    """Give each existing processor the controller of the activities it serves,
+    where they all have the same one; the others stay for a superuser to assign
+    (register_permissions: an entry without a controller is only theirs)."""
+    Processor = apps.get_model("protocols_registry", "Processor")
+    ProcessingActivity = apps.get_model("protocols_registry", "ProcessingActivity")
+    for processor in Processor.objects.filter(controller__isnull=True):
+        controllers = set(
+            ProcessingActivity.objects.filter(
+                processors=processor, controller__isnull=False
+            ).values_list("controller_id", flat=True)
+        )
+        if len(controllers) == 1:
+            Processor.objects.filter(pk=processor.pk).update(
+                controller_id=controllers.pop()
+            )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("protocols_registry", "0011_versions_protocol_version"),
@@ -50,4 +68,5 @@ class Migration(migrations.Migration):
                 verbose_name="controller",
             ),
         ),
+        migrations.RunPython(processor_controllers, migrations.RunPython.noop),
     ]

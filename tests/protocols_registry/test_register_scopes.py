@@ -416,3 +416,23 @@ def test_the_organisations_usage_page_names_no_other_register_entry(world, role)
     owner = world.client("dpo_ocmw")
     usage = owner.get(snippet_url("organisation", "usage", world.ocmw.pk))
     assert SECRET in text_of(usage)
+
+
+def test_the_migration_gives_a_processor_the_controller_of_its_activities():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "protocols_registry.migrations.0012_register_controllers"
+    )
+    ocmw, other = OrganisationFactory(), OrganisationFactory()
+    single = _processor("Eén controller", None)
+    shared = _processor("Twee controllers", None)
+    _activity("MIG-1", ocmw).processors.add(single, shared)
+    _activity("MIG-2", other).processors.add(shared)
+    migration.processor_controllers(apps, None)
+    single.refresh_from_db()
+    shared.refresh_from_db()
+    assert single.controller == ocmw
+    assert shared.controller is None
