@@ -14,7 +14,7 @@ app_name = "protocols_registry_public"
 
 urlpatterns = [
     re_path(
-        r"^(?P<index_path>(?:[\w\-]+/)*[\w\-]+)/export\.(?P<fmt>csv|json)$",
+        r"^(?P<index_path>(?:[\w\-]+/)*[\w\-]+)/export\.(?P<fmt>csv|json|jsonld)$",
         protocol_export,
         name="export",
     ),

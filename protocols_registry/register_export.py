@@ -161,10 +161,13 @@ def column_headers():
     return [str(label) for _key, label, _letter, _getter in COLUMNS]
 
 
-def export_queryset():
-    """Every activity with what the rows need, in as few queries as possible."""
+def export_queryset(activities=None):
+    """The activities (every one, or those of the ``activities`` queryset) with what
+    the rows need, in as few queries as possible."""
+    if activities is None:
+        activities = ProcessingActivity.objects.all()
     return (
-        ProcessingActivity.objects.with_completeness()
+        activities.with_completeness()
         .select_related("controller", "replaced_by")
         .prefetch_related(
             "joint_controllers",
@@ -188,7 +191,10 @@ def activity_row(activity):
 
 
 def iter_activities(queryset=None, chunk_size=200):
-    return (queryset or export_queryset()).iterator(chunk_size=chunk_size)
+    # "is None", never "or": an empty selection must stay empty.
+    if queryset is None:
+        queryset = export_queryset()
+    return queryset.iterator(chunk_size=chunk_size)
 
 
 class _Echo:
@@ -207,9 +213,9 @@ def csv_lines(queryset=None, progress=None):
             progress(count)
 
 
-def xlsx_bytes(queryset=None, progress=None):
+def xlsx_bytes(queryset=None, progress=None, processors=None):
     """The register as an XLSX workbook: one row per activity, plus a sheet that
-    documents the columns and a sheet of processors."""
+    documents the columns and a sheet of processors (every one, or ``processors``)."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -219,10 +225,10 @@ def xlsx_bytes(queryset=None, progress=None):
         sheet.append([_cell(value) for value in activity_row(activity)])
         if progress:
             progress(count)
-    processors = workbook.create_sheet(str(_("Processors")))
-    processors.append(processor_headers())
-    for processor in Processor.objects.order_by("name"):
-        processors.append([_cell(value) for value in processor_row(processor)])
+    sheet_rows = workbook.create_sheet(str(_("Processors")))
+    sheet_rows.append(processor_headers())
+    for processor in processor_queryset(processors):
+        sheet_rows.append([_cell(value) for value in processor_row(processor)])
     columns = workbook.create_sheet(str(_("Columns")))
     columns.append([str(_("key")), str(_("label")), str(_("art. 30(1)"))])
     for key, label, letter, _getter in COLUMNS:
@@ -239,6 +245,12 @@ def _cell(value):
     return csv_value(value)
 
 
+def processor_queryset(processors=None):
+    if processors is None:
+        processors = Processor.objects.all()
+    return processors.select_related("controller").order_by("name")
+
+
 def processor_headers():
     return [
         str(_("name")),
@@ -250,6 +262,7 @@ def processor_headers():
         str(_("sub-processors")),
         str(_("transfers to third countries")),
         str(_("last assessment")),
+        str(_("controller")),
     ]
 
 
@@ -264,4 +277,5 @@ def processor_row(processor):
         processor.sub_processors,
         processor.third_country_transfers,
         processor.last_assessment or "",
+        processor.controller or "",
     ]

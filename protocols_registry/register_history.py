@@ -51,13 +51,19 @@ def bulk_update_register(model, objects, fields, *, user, reason):
     )
 
 
-def register_version():
+def register_version(organisations=None):
     """A number that grows with every change to the register: the count of history
     records of activities and processors. Printed on exports so two copies can be
-    told apart."""
+    told apart. With ``organisations`` (ids), only the records of entries those
+    controllers keep, so an export does not tell how often others changed theirs."""
     from protocols_registry.models import ProcessingActivity, Processor
 
-    return ProcessingActivity.history.count() + Processor.history.count()
+    activities, processors = ProcessingActivity.history.all(), Processor.history.all()
+    if organisations is not None:
+        organisations = list(organisations)
+        activities = activities.filter(controller_id__in=organisations)
+        processors = processors.filter(controller_id__in=organisations)
+    return activities.count() + processors.count()
 
 
 def field_changes(record):

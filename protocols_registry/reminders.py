@@ -1,6 +1,7 @@
 """Reminders for the DPO: register entries whose review or processor agreement is
-due. Run daily or weekly by the scheduler (deploy/); the DPO group gets one e-mail
-that lists what needs attention, with links to the admin."""
+due. Run daily or weekly by the scheduler (deploy/); each DPO gets one e-mail that
+lists what needs attention in their organisations' registers, with links to the
+admin."""
 
 import datetime
 
@@ -63,24 +64,55 @@ def compose(activities, processors, day):
     return "\n".join(lines)
 
 
+def _scoped(items, organisations):
+    if organisations is None:
+        return list(items)
+    return [item for item in items if item.controller_id in organisations]
+
+
 def send_reminders(day=None, days_ahead=30, dry_run=False):
-    """E-mail the DPO group; returns (activities, processors, recipients)."""
+    """E-mail each DPO what falls due in their organisations' registers; returns
+    (activities, processors, recipients): everything due, and who was told.
+
+    Register permissions are scoped by organisation (register_permissions): a DPO
+    hears only of their own organisations' entries, a superuser DPO of all. DPOs
+    with the same organisations share one e-mail."""
+    from protocols_registry.register_permissions import writable_organisations
+
     day = day or timezone.localdate()
     activities, processors = due_items(day, days_ahead)
-    recipients = sorted(
+    users = (
         get_user_model()
         .objects.filter(groups__name=roles.DPO, is_active=True)
         .exclude(email="")
-        .values_list("email", flat=True)
         .distinct()
+        .order_by("pk")
     )
-    if (activities or processors) and recipients and not dry_run:
+    batches = {}
+    for user in users:
+        organisations = writable_organisations(user)
+        key = None if organisations is None else frozenset(organisations)
+        batches.setdefault(key, set()).add(user.email)
+    recipients = []
+    for organisations, emails in batches.items():
+        own_activities = _scoped(activities, organisations)
+        own_processors = _scoped(processors, organisations)
+        if not (own_activities or own_processors):
+            continue
+        recipients += sorted(emails)
+        if dry_run:
+            continue
         with translation.override(settings.LANGUAGE_CODE):
-            count = len(activities) + len(processors)
+            count = len(own_activities) + len(own_processors)
             subject = ngettext(
                 "Register of processing activities: %(count)d item due",
                 "Register of processing activities: %(count)d items due",
                 count,
             ) % {"count": count}
-            send_mail(subject, compose(activities, processors, day), None, recipients)
-    return activities, processors, recipients
+            send_mail(
+                subject,
+                compose(own_activities, own_processors, day),
+                None,
+                sorted(emails),
+            )
+    return activities, processors, sorted(set(recipients))

@@ -9,7 +9,7 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 
-from protocols_registry import page_creation
+from protocols_registry import page_creation, register_permissions
 from protocols_registry.admin_views import protocol_snippets, register_snippets
 from protocols_registry.admin_views.register_actions import MarkReviewedBulkAction
 from protocols_registry.models import DPOAdvice, ProtocolPage
@@ -18,6 +18,8 @@ from protocols_registry.views.register_admin import register_export_view
 from protocols_registry.workflow.panels import replace_review_panel
 
 register_snippet(protocol_snippets.ProtocolRecordsGroup)
+# Before the register's viewsets: they would register a plain model policy.
+register_permissions.register_policies()
 register_snippet(register_snippets.RegisterGroup)
 hooks.register("register_bulk_action", MarkReviewedBulkAction)
 
@@ -55,7 +57,12 @@ class RegisterPanel(Component):
         index = reverse("wagtailsnippets_protocols_registry_processingactivity:list")
         processors = reverse("wagtailsnippets_protocols_registry_processor:list")
         return {
-            "counts": register_snippets.register_dashboard_counts(),
+            "counts": register_snippets.register_dashboard_counts(
+                parent_context["request"].user
+            ),
+            "controllers": register_snippets.register_controllers(
+                parent_context["request"].user
+            ),
             "incomplete_url": f"{index}?complete=false",
             "overdue_url": f"{index}?review_overdue=true",
             "processors_url": f"{processors}?agreement=missing",

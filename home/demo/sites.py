@@ -107,7 +107,11 @@ def ensure_sites(port=None):
     _ensure_organisation(default, OCMW_GENT)
     thuispunt_home = ensure_thuispunt_home()
     ensure_protocol_index(thuispunt_home)
-    ensure_register_page(thuispunt_home)
+    # Each controller its own register: Thuispunt's site shows Thuispunt's.
+    ensure_register_page(
+        thuispunt_home,
+        controller=Organisation.objects.get(enterprise_number=THUISPUNT_GENT),
+    )
     roots = {"ocmw": default.root_page, "thuispunt": thuispunt_home}
     created = []
     for hostname, site_name, enterprise_number, tree in SITES:

@@ -19,8 +19,10 @@ class MarkReviewedBulkAction(SnippetBulkAction):
     models = [ProcessingActivity]
 
     def check_perm(self, obj):
-        return self.request.user.has_perm(
-            "protocols_registry.change_processingactivity"
+        # The organisation-scoped policy (register_permissions): a DPO marks only
+        # their own organisations' activities as reviewed.
+        return self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "change", obj
         )
 
     @classmethod

@@ -7,12 +7,15 @@ the regulation as help; every save asks for a reason and leaves one history reco
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.views.generic import InspectView
+from wagtail.snippets.views import chooser
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from protocols_registry.models import (
@@ -27,6 +30,12 @@ from protocols_registry.register_history import (
     display_value,
     field_changes,
     save_with_history,
+)
+from protocols_registry.register_permissions import (
+    policy_for,
+    readable,
+    readable_organisations,
+    writable_organisations,
 )
 
 
@@ -43,6 +52,28 @@ class HistoriedRegisterForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if self.instance._state.adding:
             self.fields["change_reason"].required = False
+        self.limit_to_own_organisations()
+
+    def limit_to_own_organisations(self):
+        """A DPO chooses only their own organisations as controller, and links only
+        their own register's processors and activities (a superuser: any)."""
+        user = getattr(self, "for_user", None)
+        if user is None:
+            return
+        organisations = writable_organisations(user)
+        if organisations is None:
+            return
+        if "controller" in self.fields:
+            field = self.fields["controller"]
+            field.queryset = field.queryset.filter(pk__in=organisations)
+            field.required = True
+            field.empty_label = None if len(organisations) == 1 else field.empty_label
+        if "processors" in self.fields:
+            field = self.fields["processors"]
+            field.queryset = field.queryset.filter(controller__in=organisations)
+        if "replaced_by" in self.fields:
+            field = self.fields["replaced_by"]
+            field.queryset = field.queryset.filter(controller__in=organisations)
 
     def save(self, commit=True):
         instance = super().save(commit=False)
@@ -185,8 +216,14 @@ class ActivityFilterSet(WagtailFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        request = getattr(self, "request", None)
+        activities = (
+            readable(request.user, ProcessingActivity)
+            if request is not None
+            else ProcessingActivity.objects.none()
+        )
         departments = (
-            ProcessingActivity.objects.order_by("owner_department")
+            activities.order_by("owner_department")
             .values_list("owner_department", flat=True)
             .distinct()
         )
@@ -231,10 +268,89 @@ class ProcessorFilterSet(WagtailFilterSet):
         return queryset.exclude(pk__in=lacking)
 
 
-class RegisterInspectView(InspectView):
+class ScopedObjectMixin:
+    """Finds the object only among those the user may handle with ``scope_action``
+    (register_permissions): another organisation's entry is not found (404)."""
+
+    scope_action = "view"
+
+    def scoped_queryset(self):
+        policy = policy_for(self.model)
+        user = self.request.user
+        if not policy.user_has_any_permission(
+            user, ["add", "change", "delete", "view"]
+        ):
+            # No register role at all: Wagtail's model check refuses the request
+            # before anything is shown, as it does for every other admin view.
+            return self.model._default_manager.all()
+        if not policy.user_has_permission(user, self.scope_action):
+            # No such permission at all (the auditor on an edit): find what they
+            # read, so that Wagtail's model check refuses it as it does elsewhere.
+            return policy.instances_user_has_permission_for(user, "view")
+        return policy.instances_user_has_permission_for(user, self.scope_action)
+
+
+class ScopedEditView(ScopedObjectMixin, snippet_views.EditView):
+    scope_action = "change"
+
+    def get_queryset(self):
+        return self.scoped_queryset()
+
+
+class ScopedDeleteView(ScopedObjectMixin, snippet_views.DeleteView):
+    scope_action = "delete"
+
+    def get_queryset(self):
+        return self.scoped_queryset()
+
+
+class ScopedHistoryView(ScopedObjectMixin, snippet_views.HistoryView):
+    def get_base_object_queryset(self):
+        return self.scoped_queryset()
+
+
+class ScopedUsageView(ScopedObjectMixin, snippet_views.UsageView):
+    def get_base_object_queryset(self):
+        return self.scoped_queryset()
+
+
+class ScopedChooseView(chooser.ChooseView):
+    def get_object_list(self):
+        return readable(self.request.user, self.model_class)
+
+
+class ScopedChooseResultsView(chooser.ChooseResultsView):
+    def get_object_list(self):
+        return readable(self.request.user, self.model_class)
+
+
+class ScopedChosenView(chooser.SnippetChosenView):
+    def get_object(self, pk):
+        return readable(self.request.user, self.model_class).get(pk=pk)
+
+
+class ScopedChosenMultipleView(chooser.SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return readable(self.request.user, self.model_class).filter(pk__in=pks)
+
+
+class ScopedChooserViewSet(chooser.SnippetChooserViewSet):
+    choose_view_class = ScopedChooseView
+    choose_results_view_class = ScopedChooseResultsView
+    chosen_view_class = ScopedChosenView
+    chosen_multiple_view_class = ScopedChosenMultipleView
+
+
+class RegisterInspectView(ScopedObjectMixin, InspectView):
     """Shows every field, what is missing, and who changed which field when."""
 
     template_name = "protocols_registry/admin/register_inspect.html"
+
+    def get_object(self, queryset=None):
+        try:
+            return self.scoped_queryset().get(pk=self.pk)
+        except (self.model.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None
 
     def get_field_display_value(self, field_name, field):
         """Ja/Nee and — rather than Python's True/False/None."""
@@ -263,7 +379,21 @@ class RegisterInspectView(InspectView):
         return context
 
 
-class ProcessingActivityViewSet(SnippetViewSet):
+class ScopedRegisterViewSet(SnippetViewSet):
+    """A register's snippet views, each limited to the user's organisations."""
+
+    edit_view_class = ScopedEditView
+    delete_view_class = ScopedDeleteView
+    history_view_class = ScopedHistoryView
+    usage_view_class = ScopedUsageView
+    inspect_view_class = RegisterInspectView
+    chooser_viewset_class = ScopedChooserViewSet
+
+    def get_queryset(self, request):
+        return readable(request.user, self.model)
+
+
+class ProcessingActivityViewSet(ScopedRegisterViewSet):
     model = ProcessingActivity
     icon = "list-ul"
     menu_label = _("Processing activities")
@@ -271,10 +401,18 @@ class ProcessingActivityViewSet(SnippetViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     inspect_view_class = RegisterInspectView
-    list_display = ["reference", "name", "owner_department", "status", "next_review"]
+    list_display = [
+        "reference",
+        "name",
+        "controller",
+        "owner_department",
+        "status",
+        "next_review",
+    ]
     list_export = [
         "reference",
         "name",
+        "controller",
         "owner_department",
         "status",
         "lawful_basis",
@@ -286,7 +424,7 @@ class ProcessingActivityViewSet(SnippetViewSet):
     edit_handler = ObjectList(ACTIVITY_PANELS, base_form_class=HistoriedRegisterForm)
 
 
-class ProcessorViewSet(SnippetViewSet):
+class ProcessorViewSet(ScopedRegisterViewSet):
     model = Processor
     icon = "cogs"
     menu_label = _("Processors")
@@ -294,7 +432,13 @@ class ProcessorViewSet(SnippetViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     inspect_view_class = RegisterInspectView
-    list_display = ["name", "country", "agreement_signed_on", "agreement_ends_on"]
+    list_display = [
+        "name",
+        "controller",
+        "country",
+        "agreement_signed_on",
+        "agreement_ends_on",
+    ]
     filterset_class = ProcessorFilterSet
     search_fields = ["name", "processing_description"]
     search_backend_name = None
@@ -302,6 +446,7 @@ class ProcessorViewSet(SnippetViewSet):
         [
             MultiFieldPanel(
                 [
+                    "controller",
                     "name",
                     FieldRowPanel(["enterprise_number", "country"]),
                     "contact",
@@ -361,18 +506,35 @@ class RegisterGroup(SnippetViewSetGroup):
     )
 
 
-def register_dashboard_counts(day=None):
-    """The numbers the DPO's dashboard shows."""
-    day = day or timezone.localdate()
-    activities = ProcessingActivity.objects.exclude(
-        status=ProcessingActivity.Status.RETIRED
+def register_controllers(user):
+    """The controllers whose register ``user`` reads and that keep entries: one
+    export link each on the dashboard."""
+    from protocols_registry.models import Organisation
+
+    organisations = readable_organisations(user)
+    keeping = Organisation.objects.filter(
+        Exists(ProcessingActivity.objects.filter(controller=OuterRef("pk")))
+        | Exists(Processor.objects.filter(controller=OuterRef("pk")))
     )
+    if organisations is not None:
+        keeping = keeping.filter(pk__in=organisations)
+    return list(keeping.order_by("name"))
+
+
+def register_dashboard_counts(user, day=None):
+    """The numbers the dashboard shows ``user``: their organisations' registers."""
+    day = day or timezone.localdate()
+    own_activities = readable(user, ProcessingActivity)
+    own_processors = readable(user, Processor)
+    activities = own_activities.exclude(status=ProcessingActivity.Status.RETIRED)
     annotated = activities.with_completeness()
     return {
         "activities": activities.count(),
         "complete": annotated.filter(is_complete=True).count(),
         "incomplete": annotated.filter(is_complete=False).count(),
-        "reviews_overdue": ProcessingActivity.objects.review_overdue(day).count(),
-        "processors": Processor.objects.count(),
-        "processors_without_agreement": processors_without_valid_agreement(day).count(),
+        "reviews_overdue": own_activities.review_overdue(day).count(),
+        "processors": own_processors.count(),
+        "processors_without_agreement": processors_without_valid_agreement(day)
+        .filter(pk__in=own_processors.values("pk"))
+        .count(),
     }

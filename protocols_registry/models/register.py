@@ -176,6 +176,18 @@ class ProcessingActivityQuerySet(models.QuerySet):
             status=ProcessingActivity.Status.DRAFT
         )
 
+    def of_controller(self, organisation):
+        """The register of ``organisation``: the activities it controls, and those
+        where it is one of the joint controllers."""
+        return self.filter(
+            Q(controller=organisation)
+            | Q(
+                pk__in=ProcessingActivity.joint_controllers.through.objects.filter(
+                    organisation=organisation
+                ).values("processingactivity_id")
+            )
+        )
+
 
 def _through_exists(field_name):
     through = ProcessingActivity._meta.get_field(field_name).remote_field.through
@@ -504,8 +516,22 @@ class ProcessingActivity(index.Indexed, models.Model):
 
 
 class Processor(index.Indexed, models.Model):
-    """A processor that handles personal data on our behalf (GDPR art. 28)."""
+    """A processor that handles personal data on a controller's behalf (GDPR art. 28).
 
+    ``controller`` is the organisation whose register lists it: a processor serving
+    two controllers of this installation is entered once per controller, each with
+    its own agreement.
+    """
+
+    controller = models.ForeignKey(
+        "protocols_registry.Organisation",
+        verbose_name=_("controller"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="processors",
+        help_text=_("The controller on whose behalf it processes."),
+    )
     name = models.CharField(_("name"), max_length=200)
     enterprise_number = EnterpriseNumberField(
         _("enterprise number (KBO)"),

@@ -1,3 +1,4 @@
+from django.db import models
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -14,11 +15,33 @@ class ProcessingRegisterPage(PublicCacheMixin, RoutablePageMixin, Page):
     Lists only activities marked public and not in draft; a detail page per activity
     at ``<reference>/``. Security measures, internal notes and contacts other than
     the DPO's functional mailbox never appear here.
+
+    Each controller keeps its own register: a page with a ``controller`` shows the
+    activities that organisation controls and those where it is a joint controller
+    (marked as such). A page without a controller (a host project with a single
+    organisation, or a page made before controllers were set) shows every public
+    activity, as before.
+
+    The same list is open data at ``export.csv``, ``export.json`` and
+    ``export.jsonld`` (protocols_registry.register_opendata, served through
+    protocols_registry.public_urls: Wagtail's page routes end with a slash).
     """
 
+    controller = models.ForeignKey(
+        "protocols_registry.Organisation",
+        verbose_name=_("controller"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="register_pages",
+        help_text=_(
+            "The organisation whose register this page shows. Leave empty to show "
+            "every public activity of this installation."
+        ),
+    )
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
 
-    content_panels = Page.content_panels + ["intro"]
+    content_panels = Page.content_panels + ["controller", "intro"]
     subpage_types = []
     max_count_per_parent = 1
 
@@ -29,20 +52,19 @@ class ProcessingRegisterPage(PublicCacheMixin, RoutablePageMixin, Page):
     def public_activities(self):
         from protocols_registry.models import ProcessingActivity, ProtocolPage
 
-        return (
-            ProcessingActivity.objects.public()
-            .select_related("controller")
-            .prefetch_related(
-                "data_subject_categories",
-                "personal_data_categories",
-                "joint_controllers",
-                Prefetch(
-                    "protocols",
-                    queryset=ProtocolPage.objects.live()
-                    .public()
-                    .only("id", "title", "reference", "url_path", "path", "depth"),
-                ),
-            )
+        activities = ProcessingActivity.objects.public()
+        if self.controller_id:
+            activities = activities.of_controller(self.controller_id)
+        return activities.select_related("controller").prefetch_related(
+            "data_subject_categories",
+            "personal_data_categories",
+            "joint_controllers",
+            Prefetch(
+                "protocols",
+                queryset=ProtocolPage.objects.live()
+                .public()
+                .only("id", "title", "reference", "url_path", "path", "depth"),
+            ),
         )
 
     @path("")

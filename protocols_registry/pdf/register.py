@@ -25,6 +25,7 @@ from protocols_registry.register_export import (
     COLUMNS,
     iter_activities,
     processor_headers,
+    processor_queryset,
     processor_row,
 )
 
@@ -45,9 +46,13 @@ def _activity(activity):
     return heading(1, f"{activity.reference} – {activity.name}") + terms(rows)
 
 
-def render_register_pdf(*, organisation_name, version, queryset=None, progress=None):
-    """The whole register as PDF bytes. ``progress(n)`` is called per activity."""
-    from protocols_registry.models import ProcessingActivity, Processor
+def render_register_pdf(
+    *, organisation_name, version, queryset=None, processors=None, progress=None
+):
+    """The register as PDF bytes: every activity, or those of ``queryset`` (an
+    export_queryset()), and every processor, or ``processors``. ``progress(n)`` is
+    called per activity."""
+    from protocols_registry.models import ProcessingActivity
 
     now = timezone.localtime()
     total = (queryset if queryset is not None else ProcessingActivity.objects).count()
@@ -93,7 +98,7 @@ def render_register_pdf(*, organisation_name, version, queryset=None, progress=N
 
     parts += ["#pagebreak()\n", heading(1, _("Annex: processors"))]
     headers = processor_headers()
-    for processor in Processor.objects.order_by("name"):
+    for processor in processor_queryset(processors):
         parts.append(heading(2, processor.name))
         parts.append(
             terms(

@@ -207,18 +207,29 @@ def protocol_export_csv(request, index_page):
 
 @require_safe
 def protocol_export(request, index_path, fmt):
-    """/<list>/export.csv and /<list>/export.json for a public ProtocolIndexPage."""
-    from protocols_registry.models import ProtocolIndexPage
+    """/<list>/export.csv and /<list>/export.json for a public ProtocolIndexPage;
+    export.csv, export.json and export.jsonld for a public register page."""
+    from protocols_registry import register_opendata
+    from protocols_registry.models import ProcessingRegisterPage, ProtocolIndexPage
 
     site = Site.find_for_request(request)
     if site is None:
         raise Http404
     page = site.root_page.specific.route(request, index_path.split("/")).page.specific
     if (
-        not isinstance(page, ProtocolIndexPage)
+        not isinstance(page, (ProtocolIndexPage, ProcessingRegisterPage))
         or not page.live
         or page.get_view_restrictions().exists()
     ):
+        raise Http404
+    if isinstance(page, ProcessingRegisterPage):
+        # The public register's open data (register_opendata).
+        if fmt == "csv":
+            return register_opendata.csv_response(page, request)
+        if fmt == "jsonld":
+            return register_opendata.jsonld_response(page, request)
+        return register_opendata.json_response(page, request)
+    if fmt == "jsonld":
         raise Http404
     if fmt == "csv":
         return protocol_export_csv(request, page)

@@ -129,4 +129,6 @@ def test_the_demo_users_speak_for_the_seed_protocols_parties(
     ] == ["dpo-thuispunt"]
     secretaries = memberships.members_in_role([ocmw], roles.BOARD_SECRETARY)
     assert [u.username for u in secretaries] == ["secretary"]
-    assert OrganisationMember.objects.count() == 4  # loading twice adds nothing
+    # The four above and the auditor's two (it reads both controllers' registers,
+    # home.demo.register); loading twice adds nothing.
+    assert OrganisationMember.objects.count() == 6

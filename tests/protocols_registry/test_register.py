@@ -13,23 +13,49 @@ from django.utils.text import capfirst
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from protocols_registry import roles
 from protocols_registry.models import (
     DataSubjectCategory,
+    Organisation,
+    OrganisationMember,
     PersonalDataCategory,
     ProcessingActivity,
     Processor,
 )
 from protocols_registry.register_export import COLUMN_KEYS, COLUMNS
 from protocols_registry.register_history import save_with_history
+from tests.conftest import make_user
 from tests.factories import OrganisationFactory, build_protocol
 
 pytestmark = pytest.mark.django_db
 
 LETTERS = {"a", "b", "c", "d", "e", "f", "g"}
+OWN = "Eigen organisatie (test)"
+
+
+def own_organisation():
+    """The controller of the register the test users keep (permissions are scoped
+    by organisation: see test_register_scopes.py)."""
+    found = Organisation.objects.filter(name=OWN).first()
+    return found or OrganisationFactory(name=OWN)
+
+
+@pytest.fixture
+def dpo_user(db):
+    user = make_user("dpo-test", roles.DPO)
+    OrganisationMember.objects.create(user=user, organisation=own_organisation())
+    return user
+
+
+@pytest.fixture
+def auditor_user(db):
+    user = make_user("auditor-test", roles.AUDITOR)
+    OrganisationMember.objects.create(user=user, organisation=own_organisation())
+    return user
 
 
 def complete_activity(reference="VA-001", user=None, **overrides):
-    controller = OrganisationFactory()
+    controller = own_organisation()
     subjects, _ = DataSubjectCategory.objects.get_or_create(name="Cliënten")
     data, _ = PersonalDataCategory.objects.get_or_create(name="Identificatiegegevens")
     fields = {
@@ -274,13 +300,20 @@ def test_listing_filters(client, dpo_user):
     complete_activity("VA-021", next_review=datetime.date(2020, 1, 1), lawful_basis="c")
     save_with_history(
         ProcessingActivity(
-            reference="VA-022", name="Onvolledig", owner_department="Wonen"
+            reference="VA-022",
+            name="Onvolledig",
+            owner_department="Wonen",
+            controller=own_organisation(),
         ),
         user=None,
         reason="",
     )
     lacking = save_with_history(
-        Processor(name="Zonder overeenkomst", processing_description="Hosting"),
+        Processor(
+            name="Zonder overeenkomst",
+            processing_description="Hosting",
+            controller=own_organisation(),
+        ),
         user=None,
         reason="",
     )
@@ -301,7 +334,12 @@ def test_listing_filters(client, dpo_user):
 def test_dashboard_counts_on_the_admin_home(client, dpo_user):
     complete_activity("VA-030")
     save_with_history(
-        ProcessingActivity(reference="VA-031", name="Onvolledig", owner_department="X"),
+        ProcessingActivity(
+            reference="VA-031",
+            name="Onvolledig",
+            owner_department="X",
+            controller=own_organisation(),
+        ),
         user=None,
         reason="",
     )
@@ -311,6 +349,7 @@ def test_dashboard_counts_on_the_admin_home(client, dpo_user):
             processing_description="x",
             agreement_signed_on=datetime.date(2020, 1, 1),
             agreement_ends_on=datetime.date(2021, 1, 1),
+            controller=own_organisation(),
         ),
         user=None,
         reason="",
@@ -363,7 +402,11 @@ def test_pdf_export_has_cover_contents_every_letter_and_the_processors_annex(
 ):
     complete_activity("VA-060")
     save_with_history(
-        Processor(name="Hosting Voorbeeld", processing_description="Hosting"),
+        Processor(
+            name="Hosting Voorbeeld",
+            processing_description="Hosting",
+            controller=own_organisation(),
+        ),
         user=None,
         reason="",
     )

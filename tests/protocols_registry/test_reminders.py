@@ -6,10 +6,23 @@ import datetime
 import pytest
 from django.core.management import CommandError, call_command
 
-from protocols_registry.models import ProcessingActivity, Processor
-from tests.protocols_registry.test_register import complete_activity
+from protocols_registry import roles
+from protocols_registry.models import OrganisationMember, ProcessingActivity, Processor
+from tests.conftest import make_user
+from tests.factories import OrganisationFactory
+from tests.protocols_registry.test_register import complete_activity, own_organisation
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dpo_user(db):
+    """A DPO of the organisation whose register complete_activity() fills."""
+    user = make_user("dpo-test", roles.DPO)
+    OrganisationMember.objects.create(user=user, organisation=own_organisation())
+    return user
+
+
 TODAY = datetime.date(2026, 12, 1)
 
 
@@ -30,11 +43,13 @@ def test_the_dpo_is_told_what_falls_due(dpo_user, mailoutbox):
         name="Hostingbedrijf",
         processing_description="Hosting",
         agreement_ends_on=datetime.date(2026, 12, 15),
+        controller=own_organisation(),
     )
     Processor.objects.create(
         name="Drukkerij",
         processing_description="Brieven",
         agreement_ends_on=datetime.date(2028, 1, 1),
+        controller=own_organisation(),
     )
     _run()
     assert len(mailoutbox) == 1
@@ -67,3 +82,20 @@ def test_no_one_to_tell_is_an_error_for_the_scheduler(mailoutbox):
     complete_activity("VA-LATE", next_review=datetime.date(2026, 11, 1))
     with pytest.raises(CommandError, match="no active DPO user has an e-mail"):
         _run()
+
+
+def test_each_dpo_hears_only_of_their_own_organisations_register(dpo_user, mailoutbox):
+    complete_activity("VA-OWN", next_review=datetime.date(2026, 11, 1))
+    other = OrganisationFactory(name="Andere organisatie")
+    complete_activity(
+        "VA-OTHER", next_review=datetime.date(2026, 11, 1), controller=other
+    )
+    other_dpo = make_user("dpo-other", roles.DPO)
+    OrganisationMember.objects.create(user=other_dpo, organisation=other)
+    _run()
+    assert len(mailoutbox) == 2
+    by_recipient = {tuple(mail.to): mail.body for mail in mailoutbox}
+    own = by_recipient[(dpo_user.email,)]
+    theirs = by_recipient[(other_dpo.email,)]
+    assert "VA-OWN" in own and "VA-OTHER" not in own
+    assert "VA-OTHER" in theirs and "VA-OWN" not in theirs

@@ -304,8 +304,13 @@ def test_demo_register_describes_both_sides_of_the_seed_exchange(client, seed):
     assert ocmw.processors.count() == 1
     assert ocmw.missing_elements() == [] and thuispunt.missing_elements() == []
     assert ocmw.history.count() == 1
+    # The demo's register page is OCMW Gent's: its own activity, and the joint one
+    # of Thuispunt Gent marked as such; Thuispunt's own stays in Thuispunt's.
     html = client.get("/verwerkingsregister/").content.decode()
-    assert "OCMW-2024-031" in html and "THG-2024-007" in html
+    assert "OCMW-2024-031" in html and "THG-2025-002" in html
+    assert "THG-2024-007" not in html
+    assert "Gezamenlijke verwerkingsverantwoordelijke met" in html
+    assert thuispunt.processors.get().controller == thuispunt.controller
     detail = client.get("/verwerkingsregister/OCMW-2024-031/").content.decode()
     assert "2024_VB_00591" in detail
     assert "Toegangsbeheer op de beveiligde basistoepassing" not in detail

@@ -197,6 +197,20 @@ def test_each_site_shows_its_organisation(client, demo):
     assert "Welkom bij Thuispunt Gent" in thuispunt
 
 
+def test_each_sites_register_shows_only_its_controller(client, demo):
+    ocmw = get(client, OCMW, "/verwerkingsregister/").content.decode()
+    thuispunt = get(client, THUISPUNT, "/verwerkingsregister/").content.decode()
+    assert "OCMW-2024-031" in ocmw and "OCMW-2024-031" not in thuispunt
+    assert "THG-2024-007" in thuispunt and "THG-2024-007" not in ocmw
+    # A joint activity (GDPR art. 26) stands in both, marked as joint.
+    assert "THG-2025-002" in ocmw and "THG-2025-002" in thuispunt
+    assert (
+        get(client, THUISPUNT, "/verwerkingsregister/OCMW-2024-031/").status_code == 404
+    )
+    exported = get(client, THUISPUNT, "/verwerkingsregister/export.json").content
+    assert b"THG-2024-007" in exported and b"OCMW-2024-031" not in exported
+
+
 def test_one_canonical_url_on_both_sites(client, demo):
     canonical = demo.get_full_url()
     pages = {

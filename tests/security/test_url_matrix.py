@@ -94,6 +94,18 @@ class Samples:
         self.decision.signed_pdf.save("b.pdf", SimpleUploadedFile("b.pdf", PDF))
         self.advice = self.protocol.advices.first()
         ensure_register_page()
+        from protocols_registry.models import (
+            DataSubjectCategory,
+            OrganisationMember,
+            PersonalDataCategory,
+        )
+
+        # The register entries belong to the organisation the DPO and the auditor
+        # are members of (register permissions are scoped by organisation).
+        controller = self.protocol.party_organisations()[0]
+        OrganisationMember.objects.create(
+            user=self.users["auditor"], organisation=controller
+        )
         self.activity = save_with_history(
             ProcessingActivity(
                 reference="VA-MATRIX",
@@ -101,19 +113,19 @@ class Samples:
                 owner_department="X",
                 status="active",
                 show_in_public_register=True,
+                controller=controller,
             ),
             user=None,
             reason="",
         )
         self.processor = save_with_history(
-            Processor(name="Matrixverwerker", processing_description="x"),
+            Processor(
+                name="Matrixverwerker",
+                processing_description="x",
+                controller=controller,
+            ),
             user=None,
             reason="",
-        )
-        from protocols_registry.models import (
-            DataSubjectCategory,
-            OrganisationMember,
-            PersonalDataCategory,
         )
 
         self.snippet_pks = {

@@ -67,6 +67,9 @@ PAGE_KEYS = [
     "page:protocol-draft",
     "page:register",
     "page:register-activity",
+    "page:register-export-csv",
+    "page:register-export-json",
+    "page:register-export-jsonld",
     "page:english-protocol",
     "page:shared-protocol",
     "page:shared-protocol-pdf",
@@ -88,6 +91,9 @@ def page_urls(samples):
         "page:protocol-draft": f"/protocollen/{samples.draft.slug}/",
         "page:register": "/verwerkingsregister/",
         "page:register-activity": f"/verwerkingsregister/{samples.activity.reference}/",
+        "page:register-export-csv": "/verwerkingsregister/export.csv",
+        "page:register-export-json": "/verwerkingsregister/export.json",
+        "page:register-export-jsonld": "/verwerkingsregister/export.jsonld",
         "page:english-protocol": "/en" + protocol_url,
         # A protocol another site publishes with this site's organisation as a
         # party, under this site's address; its sub-routes redirect to the other.
