@@ -52,17 +52,19 @@ def test_thuispunt_records_a_breach_and_ocmw_receives_the_notification(
     page.get_by_label(re.compile("2024_VB_00591")).check()
     shot(page, "breach-1-form")
     assert_accessible(page)
-    page.get_by_role("button", name="Bewaren").click()
+    page.get_by_role("button", name="Opslaan").click()
     expect(page.locator("[data-breach-clock]")).to_contain_text("72 uur")
     shot(page, "breach-2-recorded")
     assert_accessible(page)
+    # The demo's example breach was notified to the same mailbox when it loaded.
+    sent_before = len(mailoutbox)
     page.get_by_role("button", name="De andere partijen verwittigen").click()
     expect(
         page.get_by_text("Melding verzonden naar de DPO van OCMW Gent")
     ).to_be_visible()
     context.close()
 
-    (mail,) = [m for m in mailoutbox if m.to == ["privacy@ocmw.example"]]
+    (mail,) = [m for m in mailoutbox[sent_before:] if m.to == ["privacy@ocmw.example"]]
     assert "2024_VB_00591" in mail.subject
     assert "verkeerd gemaild" in mail.body
 

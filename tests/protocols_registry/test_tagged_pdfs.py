@@ -17,11 +17,11 @@ from pdfua import validate
 from pypdf import PdfReader
 
 from protocols_registry.decision_content import published_parts
-from protocols_registry.models import Processor, ProtocolPage
+from protocols_registry.models import OrganisationMember, Processor, ProtocolPage
 from protocols_registry.pdf.protocol import decision_parts
 from protocols_registry.register_history import save_with_history
 from protocols_registry.sections import SECTIONS
-from tests.protocols_registry.test_register import complete_activity
+from tests.protocols_registry.test_register import complete_activity, own_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -162,9 +162,15 @@ def test_page_and_pdf_publish_the_same_parts_of_the_decision(client, seed):
 
 
 def test_register_pdf_is_pdf_ua(client, dpo_user, tmp_path):
+    # The DPO exports the register of the organisation they belong to.
+    OrganisationMember.objects.create(user=dpo_user, organisation=own_organisation())
     complete_activity("VA-061", name='Een "naam" met #tekens en \\ streep')
     save_with_history(
-        Processor(name="Hosting Voorbeeld", processing_description="Hosting"),
+        Processor(
+            name="Hosting Voorbeeld",
+            processing_description="Hosting",
+            controller=own_organisation(),
+        ),
         user=None,
         reason="",
     )
