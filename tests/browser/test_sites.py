@@ -87,6 +87,43 @@ def test_the_seed_protocol_reads_the_same_on_both_sites(sites, page):
     expect(page.locator("header")).to_contain_text("OCMW Gent")
 
 
+def register_rows(page, base):
+    """The references in a site's public register, as a citizen reads them."""
+    page.goto(base + "/verwerkingsregister/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verwerkingsregister")
+    rows = page.get_by_role("region", name="Verwerkingsactiviteiten").locator(
+        "tbody tr"
+    )
+    return {row.locator("td").first.inner_text(): row for row in rows.all()}
+
+
+def test_each_sites_register_shows_only_its_controller(sites, page):
+    ocmw = register_rows(page, sites["ocmw"])
+    assert "OCMW-2024-031" in ocmw and "THG-2024-007" not in ocmw
+    # The activity Thuispunt Gent controls with the OCMW (GDPR art. 26) stands in
+    # both registers, marked as joint and naming the other controller.
+    expect(ocmw["THG-2025-002"]).to_contain_text(
+        re.compile("Gezamenlijke verwerkingsverantwoordelijke met .*Thuispunt")
+    )
+    open_data = page.get_by_role("link", name="JSON", exact=True).evaluate(
+        "link => link.href"
+    )
+    assert open_data == sites["ocmw"] + "/verwerkingsregister/export.json"
+
+    thuispunt = register_rows(page, sites["thuispunt"])
+    assert "THG-2024-007" in thuispunt and "OCMW-2024-031" not in thuispunt
+    expect(thuispunt["THG-2025-002"]).to_contain_text(
+        re.compile("Gezamenlijke verwerkingsverantwoordelijke met .*Welzijn Gent")
+    )
+    shot(page, "sites-thuispunt-register")
+    response = page.request.get(
+        f"{sites['ocmw']}/verwerkingsregister/export.json",
+        headers={"Host": urlparse(sites["thuispunt"]).netloc},
+    )
+    exported = response.text()
+    assert "THG-2024-007" in exported and "OCMW-2024-031" not in exported
+
+
 def test_the_organisation_header_and_footer_pass_wcag_21_aa(sites, browser):
     """The header and footer now name the site's organisation and its DPO: the
     pages of both sites stay free of WCAG 2.1 A/AA violations (axe-core)."""
@@ -106,6 +143,7 @@ def test_the_organisation_header_and_footer_pass_wcag_21_aa(sites, browser):
             "thuispunt-home": sites["thuispunt"] + "/",
             "thuispunt-list": sites["thuispunt"] + "/protocollen/",
             "thuispunt-protocol": f"{sites['thuispunt']}/protocollen/{SLUG}/",
+            "thuispunt-register": sites["thuispunt"] + "/verwerkingsregister/",
             "ocmw-home": sites["ocmw"] + "/",
         }.items():
             assert page.goto(url).status == 200, name
