@@ -129,12 +129,11 @@ def test_a_full_page_cache_leaves_a_used_code_refused(stores, settings):
         junk.append(f"{page.url}?a={len(junk)}")
         assert citizen.get(junk[-1]).status_code == 200
         assert len(junk) < 1000, "the page cache never filled up"
-    # Redis' LRU is approximate: now and then it evicts the generation key too,
-    # which starts a new generation (every page a miss once). Ask again so the
-    # check does not depend on which key the sampler picked.
+    # The loop ended because the page cache evicted entries: it was full. Which
+    # ones went is Redis' sampled LRU's choice (now and then the generation key,
+    # which empties the cache once), so only ask that pages are still cached.
     citizen.get(junk[-1])
     assert _is_cached(junk[-1])
-    assert not _is_cached(junk[0])  # the page cache was full: the first went
 
     again = Client()
     password_login(again, "dpo-flood")
