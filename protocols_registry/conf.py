@@ -22,6 +22,12 @@ DEFAULTS = {
     # Base of the stable URIs used in the linked-data metadata of protocols and
     # decisions; independent of page URLs so the identifiers survive a move.
     "PROTOCOLS_REGISTRY_URI_BASE": "https://data.example.org/id/",
+    # Harvesting another installation's export (manage.py harvest_protocols):
+    # seconds to wait for its server, the largest answer read (bytes), and the
+    # most pages of one export followed.
+    "PROTOCOLS_REGISTRY_HARVEST_TIMEOUT": 30,
+    "PROTOCOLS_REGISTRY_HARVEST_MAX_BYTES": 10 * 1024 * 1024,
+    "PROTOCOLS_REGISTRY_HARVEST_MAX_PAGES": 100,
 }
 
 

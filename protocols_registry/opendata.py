@@ -105,6 +105,27 @@ def organisation_uri(organisation):
     return f"{_base()}organisatie/{organisation.enterprise_number}"
 
 
+def publisher_record(index_page):
+    """The organisation whose site publishes ``index_page`` (its SiteOrganisation),
+    as ``{"name", "enterprise_number", "uri"}``, or None."""
+    from protocols_registry.models import Organisation
+    from protocols_registry.shared_protocols import tree_owner
+
+    organisation_id, _root = tree_owner(index_page)
+    organisation = (
+        Organisation.objects.filter(pk=organisation_id).first()
+        if organisation_id
+        else None
+    )
+    if organisation is None:
+        return None
+    return {
+        "name": organisation.name,
+        "enterprise_number": organisation.enterprise_number,
+        "uri": organisation_uri(organisation),
+    }
+
+
 def protocol_record(page, request=None):
     """The open-data record of one protocol (prefetched parties and decisions)."""
     parties = list(page.parties.all())

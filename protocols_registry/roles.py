@@ -53,6 +53,14 @@ REGISTER_MODELS = [
 ]
 
 
+# The mirror of other installations' protocols: public information, read by the
+# roles that work on protocols; nobody writes it (admin_views.harvest_snippets).
+HARVEST_VIEW = [
+    "protocols_registry.view_harvestedprotocol",
+    "protocols_registry.view_harvestsource",
+]
+
+
 def _model_permissions(actions, model_names):
     return [
         f"protocols_registry.{action}_{model}"
@@ -73,6 +81,7 @@ ROLE_PERMISSIONS = {
         "protocols_registry.delete_dpoadvice",
         "protocols_registry.view_dpoadvice",
         *_model_permissions(["add", "change", "delete", "view"], REGISTER_MODELS),
+        *HARVEST_VIEW,
     ],
     BOARD_SECRETARY: [
         ADMIN_ACCESS,
@@ -89,6 +98,7 @@ ROLE_PERMISSIONS = {
         "protocols_registry.view_approvaldecision",
         "protocols_registry.view_protocolversion",
         "protocols_registry.view_dpoadvice",
+        *HARVEST_VIEW,
     ],
     AUDITOR: [
         ADMIN_ACCESS,
@@ -97,6 +107,7 @@ ROLE_PERMISSIONS = {
         "protocols_registry.view_protocolversion",
         "protocols_registry.view_dpoadvice",
         *_model_permissions(["view"], REGISTER_MODELS),
+        *HARVEST_VIEW,
     ],
 }
 

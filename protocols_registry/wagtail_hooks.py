@@ -10,7 +10,11 @@ from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 
 from protocols_registry import page_creation, register_permissions
-from protocols_registry.admin_views import protocol_snippets, register_snippets
+from protocols_registry.admin_views import (
+    harvest_snippets,
+    protocol_snippets,
+    register_snippets,
+)
 from protocols_registry.admin_views.register_actions import MarkReviewedBulkAction
 from protocols_registry.models import DPOAdvice, ProtocolPage
 from protocols_registry.models.workflow import advice_recorded
@@ -21,7 +25,21 @@ register_snippet(protocol_snippets.ProtocolRecordsGroup)
 # Before the register's viewsets: they would register a plain model policy.
 register_permissions.register_policies()
 register_snippet(register_snippets.RegisterGroup)
+# Read-only for everyone: only manage.py harvest_protocols writes the mirror.
+harvest_snippets.register_policies()
+register_snippet(harvest_snippets.HarvestGroup)
 hooks.register("register_bulk_action", MarkReviewedBulkAction)
+
+
+@hooks.register("register_log_actions")
+def register_harvest_log_action(actions):
+    from django.utils.translation import gettext_lazy
+
+    from protocols_registry.harvest import LOG_ACTION
+
+    actions.register_action(
+        LOG_ACTION, gettext_lazy("Harvest"), gettext_lazy("Protocols harvested")
+    )
 
 
 @hooks.register("register_admin_urls")

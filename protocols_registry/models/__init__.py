@@ -1,5 +1,6 @@
 from protocols_registry.models.advices import DPOAdvice
 from protocols_registry.models.decisions import ApprovalDecision
+from protocols_registry.models.harvest import HarvestedProtocol, HarvestSource
 from protocols_registry.models.organisations import Organisation, OrganisationMember
 from protocols_registry.models.protocols import (
     ProtocolDataItem,
@@ -30,6 +31,8 @@ __all__ = [
     "DPOAdviceTask",
     "DecisionEffect",
     "DataSubjectCategory",
+    "HarvestSource",
+    "HarvestedProtocol",
     "LawfulBasis",
     "PersonalDataCategory",
     "ProcessingActivity",

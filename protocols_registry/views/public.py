@@ -27,6 +27,7 @@ from wagtail.models import Site
 from protocols_registry import opendata
 from protocols_registry.conf import get_setting
 from protocols_registry.files import serve_file
+from protocols_registry.harvest import mirrored_sources
 from protocols_registry.listing import filter_protocols, visible
 from protocols_registry.pdf.protocol import render_protocol_pdf
 from protocols_registry.protocol_content import protocol_content
@@ -51,6 +52,7 @@ def protocol_list(request, index_page):
                 value for key, value in form.cleaned_data.items() if key != "sort"
             ),
             "base_template": get_setting("PROTOCOLS_REGISTRY_BASE_TEMPLATE"),
+            "harvest_sources": mirrored_sources(index_page),
         }
     )
     return TemplateResponse(request, index_page.get_template(request), context)
@@ -243,6 +245,9 @@ def protocol_export_json(request, index_page):
         "source": request.build_absolute_uri(index_page.get_url(request)),
         "fields": opendata.FIELD_DOCUMENTATION,
         "protocols": [opendata.protocol_record(page, request) for page in protocols],
+        # Added after the keys above (which stay first): whose list this is, for
+        # another installation that mirrors it (protocols_registry.harvest).
+        "publisher": opendata.publisher_record(index_page),
     }
     return HttpResponse(
         json.dumps(payload, ensure_ascii=False, indent=2),

@@ -143,6 +143,7 @@ class Samples:
                 user=self.users["dpo"],
                 organisation=self.protocol.party_organisations()[0],
             ).pk,
+            **self._harvest(),
         }
         officer = self.users["officer"]
         self.transfer = make_transfer(self.protocol, officer)
@@ -160,6 +161,30 @@ class Samples:
         candidate.groups.add(Group.objects.get(name="Exchange officer"))
         self.pending_grant = candidate.role_grants.get()
         self._breaches()
+
+    def _harvest(self):
+        """A mirrored protocol of another installation (read-only for everyone)."""
+        from django.utils import timezone
+
+        from protocols_registry.models import HarvestedProtocol, HarvestSource
+
+        source = HarvestSource.objects.create(
+            url="https://andere.example/protocollen/export.json",
+            index=protocol_index(),
+            name="Andere",
+            last_success_at=timezone.now(),
+        )
+        mirrored = HarvestedProtocol.objects.create(
+            source=source,
+            uri="https://andere.example/id/protocol/2025_VB_00001",
+            reference="2025_VB_00001",
+            title="Gespiegeld matrixprotocol",
+            parties=["Andere", "OCMW Gent"],
+            url="https://andere.example/protocollen/2025-vb-00001/",
+            content_hash="0" * 64,
+            retrieved_at=timezone.now(),
+        )
+        return {"harvestsource": source.pk, "harvestedprotocol": mirrored.pk}
 
     def _breaches(self):
         """A breach of the DPO's organisation, and one another party notified to
