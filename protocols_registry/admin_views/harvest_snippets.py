@@ -10,7 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    HistoryView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 
 from protocols_registry.models import HarvestedProtocol, HarvestSource
 
@@ -51,6 +55,13 @@ def register_policies():
         register_permission_policy(model, ReadOnlyPolicy(model), exact_class=True)
 
 
+class ReadableHistoryView(HistoryView):
+    """The log (each harvest run) to whoever may view: Wagtail asks for a write
+    permission, which nobody has here."""
+
+    any_permission_required = ["view"]
+
+
 class HarvestedProtocolViewSet(SnippetViewSet):
     model = HarvestedProtocol
     icon = "download"
@@ -58,6 +69,7 @@ class HarvestedProtocolViewSet(SnippetViewSet):
     menu_order = 100
     copy_view_enabled = False
     inspect_view_enabled = True
+    history_view_class = ReadableHistoryView
     list_display = [
         "reference",
         "title",
@@ -91,6 +103,7 @@ class HarvestSourceViewSet(SnippetViewSet):
     menu_order = 200
     copy_view_enabled = False
     inspect_view_enabled = True
+    history_view_class = ReadableHistoryView
     list_display = ["url", "name", "index", "last_success_at", "last_error"]
     inspect_view_fields = [
         "url",

@@ -36,6 +36,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
+@pytest.fixture(autouse=True)
+def flushable(flushable_audit_log):
+    """The live server needs a transactional database, flushed after each test;
+    on PostgreSQL the audit table refuses that unless its triggers are set aside."""
+
+
 @pytest.fixture
 def other(live_server):
     """The other party's installation: its own site, organisation and list, with
@@ -247,6 +253,15 @@ def test_the_admin_refuses_to_change_the_mirror_even_to_a_superuser(
     after = HarvestedProtocol.objects.get()
     assert (after.pk, after.title) == (mirrored.pk, mirrored.title)
     assert HarvestSource.objects.get().url == other.export
+    # What it may do: read the source's log of harvest runs.
+    history = client.get(
+        reverse(
+            "wagtailsnippets_protocols_registry_harvestsource:history",
+            args=[mirrored.source_id],
+        )
+    )
+    assert history.status_code == 200
+    assert "Protocollen opgehaald" in history.content.decode()
 
 
 def test_only_web_addresses_and_a_known_list_are_accepted(other):
