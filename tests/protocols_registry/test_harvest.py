@@ -10,6 +10,10 @@ mirrored rows, not at the source's pages.
 """
 
 import datetime
+import functools
+import json
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -300,3 +304,54 @@ def test_a_bad_record_is_named_and_nothing_is_kept():
         clean_record({**good, "approval_date": "13/03/2025"})
     with pytest.raises(HarvestError, match="URI komt twee keer voor"):
         clean_records([good, good])
+
+
+@pytest.fixture
+def static_site(tmp_path):
+    """Files over real HTTP, for an export split over pages (this project's own
+    export has one page)."""
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp_path))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield tmp_path, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def record(number):
+    return {
+        "uri": f"https://andere.example/id/protocol/2025_X_0000{number}",
+        "reference": f"2025_X_0000{number}",
+        "title": f"Protocol {number}",
+        "url": f"https://andere.example/protocollen/2025-x-0000{number}/",
+        "parties": ["A", "B"],
+    }
+
+
+def test_an_export_over_several_pages_is_followed_and_a_loop_refused(static_site):
+    folder, base = static_site
+    (folder / "p1.json").write_text(
+        json.dumps({"protocols": [record(1)], "next": "p2.json"})
+    )
+    (folder / "p2.json").write_text(json.dumps({"protocols": [record(2)]}))
+    ensure_site()
+    harvest(f"{base}/p1.json", protocol_index())
+    assert sorted(HarvestedProtocol.objects.values_list("reference", flat=True)) == [
+        "2025_X_00001",
+        "2025_X_00002",
+    ]
+
+    (folder / "p2.json").write_text(
+        json.dumps({"protocols": [record(3)], "next": f"{base}/p1.json"})
+    )
+    with pytest.raises(CommandError):
+        call_command("harvest_protocols", "--all")
+    assert "kring" in HarvestSource.objects.get().last_error
+    assert HarvestedProtocol.objects.count() == 2
