@@ -38,6 +38,12 @@ def register_permissions(actions):
     return {f"protocols_registry.{a}_{m}" for m in REGISTER for a in actions}
 
 
+# The mirror of other installations' protocols: read only, nobody writes it.
+HARVEST_VIEW = {
+    "protocols_registry.view_harvestedprotocol",
+    "protocols_registry.view_harvestsource",
+}
+
 EXPECTED = {
     "DPO": {
         "wagtailadmin.access_admin",
@@ -59,7 +65,8 @@ EXPECTED = {
         "breaches.view_breach",
         "breaches.view_breachnotification",
     }
-    | register_permissions(["add", "change", "delete", "view"]),
+    | register_permissions(["add", "change", "delete", "view"])
+    | HARVEST_VIEW,
     "Board secretary": {
         "wagtailadmin.access_admin",
         "protocols_registry.add_organisation",
@@ -79,7 +86,8 @@ EXPECTED = {
         "protocols_registry.view_approvaldecision",
         "protocols_registry.view_protocolversion",
         "protocols_registry.view_dpoadvice",
-    },
+    }
+    | HARVEST_VIEW,
     "Auditor": {
         "wagtailadmin.access_admin",
         "protocols_registry.view_organisation",
@@ -88,6 +96,7 @@ EXPECTED = {
         "protocols_registry.view_dpoadvice",
     }
     | register_permissions(["view"])
+    | HARVEST_VIEW
     | {
         "exchanges.view_transfer",
         "exchanges.view_payload",
