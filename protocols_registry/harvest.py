@@ -266,7 +266,9 @@ def _apply(source, document, cleaned, now):
         row.delete()
     source.name = _publisher_name(document) or source.name
     list_url = document.get("source")
-    source.list_url = list_url if is_web_address(list_url) else ""
+    source.list_url = (
+        list_url if is_web_address(list_url) and len(list_url) <= 500 else ""
+    )
     source.last_attempt_at = now
     source.last_success_at = now
     source.last_error = ""
