@@ -13,6 +13,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from config.env import env_bool, env_int, env_list, env_str
 from security.passwords import predictable_words
@@ -259,7 +260,8 @@ SECURITY_ABSOLUTE_TIMEOUT = env_int("SECURITY_ABSOLUTE_TIMEOUT", 8 * 60 * 60)
 LANGUAGE_CODE = "nl-be"
 LANGUAGES = [
     ("nl-be", _("Dutch")),
-    ("en", _("English")),
+    # The language switcher names each language in itself.
+    ("en", pgettext_lazy("language in itself", "English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"

@@ -1,9 +1,9 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class HomeConfig(AppConfig):
     name = "home"
     label = "home"
-    verbose_name = _("Home")
+    verbose_name = pgettext_lazy("app name", "Home")
     default_auto_field = "django.db.models.BigAutoField"

@@ -125,17 +125,19 @@ def build_protocol(
         ProtocolParty(organisation=org, role="sender" if n == 0 else "recipient")
         for n, org in enumerate(parties)
     ]
+    # Retention dates lie a decade ahead so that the tests do not start failing
+    # when the calendar passes them; retention tests move "today" explicitly.
     page.data_items = [
         ProtocolDataItem(
             data="Identificatiegegevens: naam, voornaam",
             proportionality="Nodig om de persoon te contacteren.",
             retention="Tot het einde van de actie.",
-            retention_until=datetime.date(2027, 12, 31),
+            retention_until=datetime.date(2037, 12, 31),
         ),
         ProtocolDataItem(
             data="Status van het dossier",
             proportionality="Nodig om gericht te helpen.",
-            retention_until=datetime.date(2027, 6, 30),
+            retention_until=datetime.date(2037, 6, 30),
         ),
     ]
     if decision:

@@ -15,6 +15,7 @@ another one (``make run`` serves on 8000; a browser test on the live server's po
 from django.db import transaction
 from wagtail.models import Page, Site
 
+from home.demo.logos import demo_logo
 from home.demo.protocols import ensure_protocol_index
 from home.demo.register import ensure_register_page
 from home.models import HomePage
@@ -90,6 +91,9 @@ def _ensure_organisation(site, enterprise_number):
         )
         setting.save()
     organisation = setting.organisation
+    if organisation and setting.logo_id is None:
+        setting.logo = demo_logo(organisation)
+        setting.save(update_fields=["logo"])
     if organisation and not organisation.dpo_email:
         organisation.dpo_email = DPO_MAILBOXES.get(enterprise_number, "")
         organisation.save(update_fields=["dpo_email"])

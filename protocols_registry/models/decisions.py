@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.search import index
 
 from protocols_registry.fields import DecisionReferenceField, PdfFileField
@@ -60,7 +61,10 @@ class ApprovalDecision(index.Indexed, models.Model):
         ),
     )
     session = models.CharField(
-        _("session"), max_length=10, choices=Session.choices, default=Session.PUBLIC
+        pgettext_lazy("board meeting", "session"),
+        max_length=10,
+        choices=Session.choices,
+        default=Session.PUBLIC,
     )
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.APPROVED

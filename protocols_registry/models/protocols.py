@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
     FieldPanel,
@@ -33,7 +34,7 @@ RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
 class ProtocolStatus(models.TextChoices):
     """Where a protocol stands; derived from its decisions and dates, never typed."""
 
-    DRAFT = "draft", _("draft")
+    DRAFT = "draft", pgettext_lazy("protocol status", "draft")
     APPROVED_UNSIGNED = "approved_unsigned", _("approved, not yet signed")
     APPROVED = "approved", _("approved")
     IN_FORCE = "in_force", _("in force")

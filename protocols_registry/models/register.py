@@ -14,6 +14,7 @@ from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from wagtail.blocks import CharBlock, StreamBlock, StructBlock, TextBlock
 from wagtail.fields import StreamField
@@ -263,7 +264,7 @@ class ProcessingActivity(index.Indexed, models.Model):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
+        DRAFT = "draft", pgettext_lazy("register entry status", "draft")
         ACTIVE = "active", _("active")
         RETIRED = "retired", _("retired")
 

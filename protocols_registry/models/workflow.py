@@ -23,7 +23,7 @@ from contextvars import ContextVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, Task, TaskState
 
@@ -127,7 +127,7 @@ class ProtocolTask(Task):
         if not self.user_can_act(obj, user):
             return []
         return [
-            ("reject", _("Request changes"), True),
+            ("reject", pgettext_lazy("workflow action", "Request changes"), True),
             ("approve", self.approve_label, True),
         ]
 

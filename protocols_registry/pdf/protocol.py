@@ -5,6 +5,7 @@ headings, each a heading and a bookmark in the PDF."""
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from protocols_registry.decision_content import published_parts
 from protocols_registry.pdf.richtext import richtext_markup
@@ -136,7 +137,7 @@ def _periodicity(page):
     rows = [(_("Periodicity"), txt(page.get_periodicity_display()))]
     if page.frequency:
         rows.append((_("Frequency"), txt(page.frequency)))
-    rows.append((_("Duration"), txt(page.get_duration_display())))
+    rows.append((pgettext("protocol", "Duration"), txt(page.get_duration_display())))
     if page.end_date:
         rows.append((_("End date"), txt(_date(page.end_date))))
     return terms(rows)

@@ -17,7 +17,7 @@ LIST_CSV = (
 
 @pytest.fixture
 def protocol(db):
-    """A published protocol in force since 13/03/2025, data kept until 2027."""
+    """A published protocol in force since 13/03/2025, data kept until 2037."""
     sender = OrganisationFactory(name="Woonmaatschappij Proef")
     recipient = OrganisationFactory(name="OCMW Proef")
     return build_protocol(

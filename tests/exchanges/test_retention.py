@@ -18,7 +18,7 @@ from tests.exchanges.conftest import attach_payload, make_transfer
 
 pytestmark = pytest.mark.django_db
 
-AFTER = "2027-07-01"  # past the fixtures' retention date (30/06/2027)
+AFTER = "2037-07-01"  # past the fixtures' retention date (30/06/2037)
 
 
 def run(*args):
@@ -36,7 +36,7 @@ def test_dry_run_lists_and_deletes_nothing(payload):
 
 
 def test_nothing_is_deleted_before_its_date(payload):
-    assert "0 deletion" in run("--today", "2027-06-30")
+    assert "0 deletion" in run("--today", "2037-06-30")
     payload.refresh_from_db()
     assert not payload.is_deleted
 
@@ -136,12 +136,12 @@ def test_transfers_without_a_file_are_closed_with_evidence_too(transfer):
 
 def test_only_due_transfers_are_touched(protocol, officer_user):
     early = make_transfer(
-        protocol, officer_user, retention_date=datetime.date(2027, 1, 1)
+        protocol, officer_user, retention_date=datetime.date(2037, 1, 1)
     )
     late = make_transfer(protocol, officer_user)
     attach_payload(early, officer_user)
     attach_payload(late, officer_user)
-    run("--today", "2027-06-01")
+    run("--today", "2037-06-01")
     assert Transfer.objects.get(pk=early.pk).status == Transfer.Status.DELETED
     assert Transfer.objects.get(pk=late.pk).status == Transfer.Status.RECEIVED
 

@@ -20,7 +20,7 @@ from tests.exchanges.conftest import attach_payload, make_transfer
 
 pytestmark = pytest.mark.django_db
 
-AFTER = "2027-07-01"  # past the fixtures' retention date (30/06/2027)
+AFTER = "2037-07-01"  # past the fixtures' retention date (30/06/2037)
 TRANSFERS = 7  # with a batch of 3: batches of 3, 3 and 1
 BATCH = 3
 

@@ -27,7 +27,7 @@ def test_a_transfer_the_protocol_allows_is_recorded_with_its_defaults(
     transfer = make_transfer(protocol, officer_user)
     assert transfer.reference == f"{protocol.reference}/1"
     assert transfer.retention_date == datetime.date(
-        2027, 6, 30
+        2037, 6, 30
     )  # the earliest item limit
     assert transfer.status == Transfer.Status.AWAITING
     assert transfer.data_item_labels == [
@@ -66,19 +66,19 @@ def test_refused_for_a_data_item_the_protocol_does_not_list(protocol, officer_us
 
 
 def test_refused_when_kept_longer_than_the_protocol_allows(protocol, officer_user):
-    problems = refusal(protocol, officer_user, retention_date=datetime.date(2027, 7, 1))
-    assert "30/06/2027" in problems["retention_date"][0]
+    problems = refusal(protocol, officer_user, retention_date=datetime.date(2037, 7, 1))
+    assert "30/06/2037" in problems["retention_date"][0]
 
 
 def test_retention_limit_follows_the_items_carried(protocol, officer_user):
-    longest = protocol.data_items.get(retention_until=datetime.date(2027, 12, 31))
+    longest = protocol.data_items.get(retention_until=datetime.date(2037, 12, 31))
     transfer = make_transfer(
         protocol,
         officer_user,
         data_items=[longest],
-        retention_date=datetime.date(2027, 12, 31),
+        retention_date=datetime.date(2037, 12, 31),
     )
-    assert transfer.retention_date == datetime.date(2027, 12, 31)
+    assert transfer.retention_date == datetime.date(2037, 12, 31)
 
 
 def test_refused_for_a_decision_that_does_not_approve_it(protocol, officer_user):
@@ -114,12 +114,12 @@ def test_officer_records_a_transfer_in_two_steps(client, protocol, officer_user)
             "channel": "platform",
             "data_items": [item.pk for item in protocol.data_items.all()],
             "data_subject_count": "23",
-            "retention_date": "2027-08-01",
+            "retention_date": "2037-08-01",
         },
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert "30/06/2027" in errors["retention_date"][0]
+    assert "30/06/2037" in errors["retention_date"][0]
     assert not Transfer.objects.exists()
 
 

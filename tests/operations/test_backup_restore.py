@@ -72,7 +72,7 @@ def site(officer_user, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     ensure_site()  # an earlier transactional test flushed the database
     protocol = build_protocol(parties=[OrganisationFactory(), OrganisationFactory()])
-    # The factory's items end in 2027; the kept transfer must outlive any test run.
+    # The factory's items end in 2037; the kept transfer must outlive any test run.
     ProtocolDataItem.objects.filter(page=protocol).update(
         retention_until=datetime.date(2099, 12, 31)
     )

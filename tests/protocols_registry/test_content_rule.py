@@ -85,11 +85,11 @@ def test_filling_the_sections_one_by_one_clears_each_refusal():
         ProtocolDataItem(
             data="Naam",
             proportionality="Nodig.",
-            retention_until=datetime.date(2027, 1, 1),
+            retention_until=datetime.date(2037, 1, 1),
         )
     ]
     assert any(SECTIONS[4] in p for p in missing(page))
-    page.end_date = datetime.date(2027, 1, 1)
+    page.end_date = datetime.date(2037, 1, 1)
     assert not any("Niet ingevuld" in p for p in missing(page))
 
 

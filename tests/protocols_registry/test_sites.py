@@ -162,6 +162,7 @@ def test_the_demo_loads_twice_without_change(demo, capsys):
             Organisation.objects.count(),
             sorted(Site.objects.values_list("hostname", "port", "root_page_id")),
             demo.revisions.count(),
+            sorted(SiteOrganisation.objects.values_list("site_id", "logo_id")),
         )
 
     before = state()
@@ -195,6 +196,29 @@ def test_each_site_shows_its_organisation(client, demo):
     assert "mailto:dpo@thuispunt.example" in thuispunt.split("<footer")[1]
     assert "mailto:privacy@ocmw.example" in ocmw.split("<footer")[1]
     assert "Welkom bij Thuispunt Gent" in thuispunt
+
+
+@pytest.mark.filterwarnings(
+    "ignore:Exception ignored in.*SpooledTemporaryFile"
+    ":pytest.PytestUnraisableExceptionWarning"
+)
+def test_each_site_shows_its_own_demo_logo(client, demo):
+    from io import BytesIO
+
+    from PIL import Image as PillowImage
+
+    logos = {}
+    for host in (OCMW, THUISPUNT):
+        header = get(client, host, "/").content.decode().split("</header>")[0]
+        src = re.search(r'<img class="site-logo" src="([^"]+)"', header).group(1)
+        response = get(client, host, src)
+        assert response.status_code == 200
+        with PillowImage.open(BytesIO(streamed_bytes(response))) as image:
+            assert image.format == "PNG"
+            # Each organisation its own mark: the tiles differ in colour.
+            logos[host] = image.convert("RGB").getpixel((2, 2))
+    assert logos[OCMW] != logos[THUISPUNT]
+    gc.collect()
 
 
 def test_each_sites_register_shows_only_its_controller(client, demo):
