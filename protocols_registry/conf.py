@@ -22,6 +22,10 @@ DEFAULTS = {
     # Base of the stable URIs used in the linked-data metadata of protocols and
     # decisions; independent of page URLs so the identifiers survive a move.
     "PROTOCOLS_REGISTRY_URI_BASE": "https://data.example.org/id/",
+    # The TASKS alias whose backend builds the register PDF and XLSX
+    # (protocols_registry.register_builds). "default" is immediate unless the host
+    # project says otherwise: then the request builds the file, as before.
+    "PROTOCOLS_REGISTRY_DOCUMENT_TASK_BACKEND": "default",
 }
 
 
