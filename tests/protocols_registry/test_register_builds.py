@@ -1,8 +1,8 @@
 """The register PDF and XLSX are built in the background (issue 22, point 5).
 
 The request that asks for a document never builds it: it queues a build in the
-real database queue (django-tasks-db) and answers at once; the worker
-(``db_worker``) builds the file, which is read back here. A change to the register
+real database queue (django-tasks-db) and answers at once; the task builds the
+file, which is read back here, and the real worker (``db_worker``) runs it once. A change to the register
 outdates the file; only the DPO or auditor of the controllers it holds fetches an
 internal build; the public PDF holds only public entries.
 """
@@ -10,14 +10,17 @@ internal build; the public PDF holds only public entries.
 import io
 import os
 import re
+import time
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
-from protocols_registry.models import RegisterDocumentBuild
+from protocols_registry.models import Organisation, RegisterDocumentBuild
+from protocols_registry.register_builds import build_register_document
 from protocols_registry.register_history import save_with_history
+from tests.conftest import SecondFactorClient, make_user
 from tests.protocols_registry.test_register_scopes import (
     SECRET,
     World,
@@ -42,23 +45,19 @@ def queue(settings):
 
 
 def work():
-    """Run the worker once over what is queued, as the systemd unit does for ever."""
-    call_command(
-        "db_worker",
-        "--batch",
-        "--backend",
-        "database",
-        "--no-startup-delay",
-        "--no-reload",
-        verbosity=0,
-    )
+    """Run the queued builds' task. The worker itself (db_worker) closes the
+    database connection between tasks, which would end a test's transaction: it
+    runs for real in test_the_worker_builds_what_the_request_queued below."""
+    for pk in RegisterDocumentBuild.objects.filter(status=Status.QUEUED).values_list(
+        "pk", flat=True
+    ):
+        build_register_document.call(pk)
 
 
 def read(response):
-    """The body of a served file, which is then closed."""
-    body = response.getvalue()
-    response.close()
-    return body
+    """The body of a response; reading a served file to its end closes it (an
+    explicit close() would also close the test's database connection)."""
+    return response.getvalue()
 
 
 def pdf_text(response):
@@ -172,23 +171,23 @@ def test_a_register_change_outdates_the_build_and_old_files_are_deleted(world, q
 )
 def test_only_readers_of_its_controllers_fetch_an_internal_build(world, role, readable):
     # Immediate backend (tests/settings): the build is done by the time it answers.
-    world.client("dpo_ocmw").get(export_url("pdf")).close()
+    read(world.client("dpo_ocmw").get(export_url("pdf")))
     build = RegisterDocumentBuild.objects.get(status=Status.DONE)
     client = world.client(role)
     for name in ("register_build", "register_build_status", "register_build_download"):
         response = client.get(build_url(name, build))
-        response.close()
+        read(response)
         assert (response.status_code == 200) is readable, (name, response.status_code)
         if not readable:
             assert response.status_code in (302, 403, 404)
 
 
 def test_a_superusers_whole_register_is_not_a_dpos(world):
-    world.client("admin").get(export_url("pdf")).close()
+    read(world.client("admin").get(export_url("pdf")))
     build = RegisterDocumentBuild.objects.get(organisations="all")
     client = world.client("auditor_both")
     response = client.get(build_url("register_build_download", build))
-    response.close()
+    read(response)
     assert response.status_code == 404
 
 
@@ -264,3 +263,38 @@ def test_a_failed_build_is_kept_and_the_next_request_queues_another(world, queue
     )
     assert client.get(export_url("pdf")).status_code == 302
     assert RegisterDocumentBuild.objects.filter(status=Status.QUEUED).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_builds_what_the_request_queued(queue, flushable_audit_log):
+    """The real worker of the database queue, on committed data (a transactional
+    test: the worker manages its own connection)."""
+    from django_tasks_db.models import DBTaskResult
+
+    controller = Organisation.objects.create(name="Worker Test")
+    for number in range(30):
+        _activity(f"WRK-{number:03d}", controller)
+    client = SecondFactorClient()
+    client.force_login(make_user("s-worker-admin", superuser=True))
+    started = time.perf_counter()
+    response = client.get(export_url("pdf") + f"?controller={controller.pk}")
+    assert time.perf_counter() - started < 2  # queued, not built
+    build = RegisterDocumentBuild.objects.get()
+    assert response.status_code == 302 and build.status == Status.QUEUED
+    task = DBTaskResult.objects.get()
+    assert task.backend_name == "database" and task.status == "READY"
+
+    call_command(
+        "db_worker",
+        "--batch",
+        "--backend",
+        "database",
+        "--no-startup-delay",
+        "--no-reload",
+        verbosity=0,
+    )
+    build.refresh_from_db()
+    assert build.status == Status.DONE and build.progress == 100
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    text = pdf_text(client.get(build_url("register_build_download", build)))
+    assert "WRK-000" in text and "WRK-029" in text

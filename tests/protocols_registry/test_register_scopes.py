@@ -128,7 +128,6 @@ def text_of(response):
     """What a response shows, whatever its format."""
     if getattr(response, "streaming", False):
         body = b"".join(response.streaming_content)
-        response.close()
     else:
         body = response.content
     content_type = response.get("Content-Type", "")

@@ -180,7 +180,6 @@ def test_register_pdf_is_pdf_ua(client, dpo_user, tmp_path):
     )
     # Built by the (immediate) task and served as a stored file.
     body = response.getvalue()
-    response.close()
     reader, types = assert_pdf_ua(
         body, tmp_path, gettext("Register of processing activities")
     )
