@@ -14,6 +14,7 @@ The task runs on the backend PROTOCOLS_REGISTRY_DOCUMENT_TASK_BACKEND names
 backend (immediate: in the request, as before).
 """
 
+import datetime
 import hashlib
 import logging
 import uuid
@@ -41,6 +42,9 @@ Build = RegisterDocumentBuild
 LAYOUT_VERSION = "1"
 # How long a request tells a client to wait before asking again (seconds).
 RETRY_AFTER = 10
+# A build still queued or running after this long is taken for lost (no worker, or
+# one stopped mid-build): the next request queues another.
+GIVE_UP_AFTER = datetime.timedelta(minutes=15)
 
 
 def organisations_key(organisations):
@@ -124,7 +128,13 @@ def request_build(*, scope, kind, page=None, organisations=None, user=None):
     builds = _builds_of(scope=scope, kind=kind, page=page, organisations=organisations)
     fresh = (
         builds.filter(fingerprint=current)
-        .exclude(status=Build.Status.FAILED)
+        .filter(
+            Q(status=Build.Status.DONE)
+            | Q(
+                status__in=[Build.Status.QUEUED, Build.Status.RUNNING],
+                created_at__gte=timezone.now() - GIVE_UP_AFTER,
+            )
+        )
         .order_by("-created_at", "-pk")
         .first()
     )

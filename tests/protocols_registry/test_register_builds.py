@@ -298,3 +298,19 @@ def test_the_worker_builds_what_the_request_queued(queue, flushable_audit_log):
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     text = pdf_text(client.get(build_url("register_build_download", build)))
     assert "WRK-000" in text and "WRK-029" in text
+
+
+def test_a_build_lost_in_the_queue_is_given_up_and_queued_again(world, queue):
+    import datetime
+
+    from django.utils import timezone
+
+    client = world.client("dpo_ocmw")
+    client.get(export_url("pdf"))
+    assert client.get(export_url("pdf")).status_code == 302
+    assert RegisterDocumentBuild.objects.count() == 1  # still waiting: the same
+    RegisterDocumentBuild.objects.update(
+        created_at=timezone.now() - datetime.timedelta(minutes=16)
+    )
+    client.get(export_url("pdf"))
+    assert RegisterDocumentBuild.objects.filter(status=Status.QUEUED).count() == 2
