@@ -259,10 +259,25 @@ class Benchmark:
         with stage(f"register: {self.args.activities:,} processing activities"):
             seed_register(self.args.activities)
             settle()
-        seconds, activities, size = measure.register_pdf_seconds()
+        self.register_pdf()
+
+    def register_pdf(self):
+        from bench import register_builds
+
+        request, build, activities, size = register_builds.register_pdf_in_background()
         self.row(
-            f"register PDF export, {activities:,} activities",
-            f"{seconds:.1f} s, {size // 1024} KB",
+            f"register PDF, {activities:,} activities: the request that asks for it",
+            ms(request),
+            "queues a build (task in the database); nothing is rendered",
+            f"≤ {ms(register_builds.REQUEST_TARGET)}",
+            verdict(request <= register_builds.REQUEST_TARGET),
+        )
+        self.row(
+            f"register PDF, {activities:,} activities: the build by the worker",
+            f"{build:.1f} s, {size // 1024} KB",
+            "db_worker, one task, progress saved per percent",
+            f"≤ {register_builds.BUILD_TARGET:.0f} s",
+            verdict(build <= register_builds.BUILD_TARGET),
         )
 
     def payload(self):

@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "csp",
     # For its Dutch messages; the validator itself is in AUTH_PASSWORD_VALIDATORS.
     "django_zxcvbn_password_validator",
+    # The task queue in the database (TASKS["documents"]), label django_tasks_database.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -464,6 +466,24 @@ EXCHANGES_PSEUDONYM_KEY = env_str("EXCHANGES_PSEUDONYM_KEY")
 EXCHANGES_PSEUDONYM_KEY_FILE = env_str(
     "EXCHANGES_PSEUDONYM_KEY_FILE", str(VAR_DIR / "keys" / "pseudonym.key")
 )
+# --- Background tasks (Django's tasks framework, the django-tasks backport) ---------
+# Wagtail's own tasks (reference and search index) stay immediate, as they were.
+# The register PDF and XLSX are built by the "documents" backend: the task queue in
+# the database, emptied by `manage.py db_worker --backend documents`
+# (deploy/systemd/protocol-registry-worker.service). DJANGO_DOCUMENT_TASKS=immediate
+# builds them in the request instead: the default with DEBUG on (make run, no worker).
+_IMMEDIATE_TASKS = {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+TASKS = {
+    "default": _IMMEDIATE_TASKS,
+    "documents": (
+        _IMMEDIATE_TASKS
+        if env_str("DJANGO_DOCUMENT_TASKS", "immediate" if DEBUG else "database")
+        == "immediate"
+        else {"BACKEND": "django_tasks_db.DatabaseBackend"}
+    ),
+}
+PROTOCOLS_REGISTRY_DOCUMENT_TASK_BACKEND = "documents"
+
 PROTOCOLS_REGISTRY_ORGANISATION_NAME = env_str(
     "PROTOCOLS_REGISTRY_ORGANISATION_NAME", "OCMW Gent"
 )

@@ -28,6 +28,10 @@ DEFAULTS = {
     "PROTOCOLS_REGISTRY_HARVEST_TIMEOUT": 30,
     "PROTOCOLS_REGISTRY_HARVEST_MAX_BYTES": 10 * 1024 * 1024,
     "PROTOCOLS_REGISTRY_HARVEST_MAX_PAGES": 100,
+    # The TASKS alias whose backend builds the register PDF and XLSX
+    # (protocols_registry.register_builds). "default" is immediate unless the host
+    # project says otherwise: then the request builds the file, as before.
+    "PROTOCOLS_REGISTRY_DOCUMENT_TASK_BACKEND": "default",
 }
 
 

@@ -155,15 +155,47 @@ COLUMNS = [
 
 COLUMN_KEYS = [key for key, _label, _letter, _getter in COLUMNS]
 
+# What the public register may show (as register_opendata does): never the security
+# measures, DPIA, review plans, processors, completeness or the public switch itself.
+PUBLIC_COLUMN_KEYS = [
+    "reference",
+    "name",
+    "status",
+    "owner_department",
+    "controller",
+    "controller_enterprise_number",
+    "joint_controllers",
+    "dpo_contact",
+    "purposes",
+    "lawful_basis",
+    "legal_reference",
+    "data_subject_categories",
+    "data_subjects_note",
+    "personal_data_categories",
+    "personal_data_note",
+    "special_categories",
+    "special_category_condition",
+    "recipients",
+    "third_country_transfers",
+    "transfer_countries",
+    "transfer_safeguard",
+    "retention",
+    "retention_note",
+    "protocols",
+    "last_review",
+]
+
 
 def column_headers():
     """The Dutch (active language) headings of the CSV and XLSX columns."""
     return [str(label) for _key, label, _letter, _getter in COLUMNS]
 
 
-def export_queryset(activities=None):
+def export_queryset(activities=None, protocols=None):
     """The activities (every one, or those of the ``activities`` queryset) with what
-    the rows need, in as few queries as possible."""
+    the rows need, in as few queries as possible. ``protocols``: the protocols the
+    rows may name (every one unless given; the public register names live public
+    ones only)."""
     if activities is None:
         activities = ProcessingActivity.objects.all()
     return (
@@ -173,7 +205,10 @@ def export_queryset(activities=None):
             "joint_controllers",
             "data_subject_categories",
             "personal_data_categories",
-            Prefetch("protocols", queryset=_protocol_refs()),
+            Prefetch(
+                "protocols",
+                queryset=_protocol_refs() if protocols is None else protocols,
+            ),
             "processors",
         )
         .order_by("reference")

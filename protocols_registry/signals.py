@@ -11,6 +11,7 @@ from protocols_registry.models import (
     ProtocolDecision,
     ProtocolIndexPage,
     ProtocolPage,
+    RegisterDocumentBuild,
 )
 
 
@@ -47,6 +48,9 @@ def connect_cache_invalidation():
     or moved, starts a new public-page generation. Listing what each page shows
     instead would be one more thing to forget when a template changes."""
     for model in apps.get_app_config("protocols_registry").get_models():
+        if model is RegisterDocumentBuild:
+            # Its progress is saved many times a build and no page shows it.
+            continue
         uid = f"pr_public_cache_{model._meta.label_lower}"
         post_save.connect(public_cache.invalidate, sender=model, dispatch_uid=uid)
         post_delete.connect(public_cache.invalidate, sender=model, dispatch_uid=uid)

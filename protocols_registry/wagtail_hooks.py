@@ -18,6 +18,7 @@ from protocols_registry.admin_views import (
 from protocols_registry.admin_views.register_actions import MarkReviewedBulkAction
 from protocols_registry.models import DPOAdvice, ProtocolPage
 from protocols_registry.models.workflow import advice_recorded
+from protocols_registry.views import register_builds as register_build_views
 from protocols_registry.views.register_admin import register_export_view
 from protocols_registry.workflow.panels import replace_review_panel
 
@@ -54,6 +55,21 @@ def register_admin_urls():
                             "register/export.<str:fmt>",
                             register_export_view,
                             name="register_export",
+                        ),
+                        path(
+                            "register/builds/<int:pk>/",
+                            register_build_views.build_progress,
+                            name="register_build",
+                        ),
+                        path(
+                            "register/builds/<int:pk>/status.json",
+                            register_build_views.build_status,
+                            name="register_build_status",
+                        ),
+                        path(
+                            "register/builds/<int:pk>/download",
+                            register_build_views.build_download,
+                            name="register_build_download",
                         ),
                     ],
                     "protocols_registry_admin",

@@ -19,6 +19,7 @@ from protocols_registry.models.register import (
     ProcessingActivity,
     Processor,
 )
+from protocols_registry.models.register_builds import RegisterDocumentBuild
 from protocols_registry.models.register_page import ProcessingRegisterPage
 from protocols_registry.models.sites import SiteOrganisation
 from protocols_registry.models.versions import DecisionEffect, ProtocolVersion
@@ -37,6 +38,7 @@ __all__ = [
     "PersonalDataCategory",
     "ProcessingActivity",
     "ProcessingRegisterPage",
+    "RegisterDocumentBuild",
     "Processor",
     "Organisation",
     "OrganisationMember",

@@ -23,6 +23,7 @@ from protocols_registry.pdf.tagged import (
 )
 from protocols_registry.register_export import (
     COLUMNS,
+    PUBLIC_COLUMN_KEYS,
     iter_activities,
     processor_headers,
     processor_queryset,
@@ -36,10 +37,12 @@ def _value(value):
     return str(value) if value not in (None, "") else "—"
 
 
-def _activity(activity):
+def _activity(activity, public=False):
     rows = []
     for key, label, letter, getter in COLUMNS:
         if key in ("reference", "name"):
+            continue
+        if public and key not in PUBLIC_COLUMN_KEYS:
             continue
         prefix = f"({letter}) " if letter else ""
         rows.append((f"{prefix}{capfirst(label)}", txt(_value(getter(activity)))))
@@ -47,11 +50,19 @@ def _activity(activity):
 
 
 def render_register_pdf(
-    *, organisation_name, version, queryset=None, processors=None, progress=None
+    *,
+    organisation_name,
+    version,
+    queryset=None,
+    processors=None,
+    progress=None,
+    public=False,
 ):
     """The register as PDF bytes: every activity, or those of ``queryset`` (an
     export_queryset()), and every processor, or ``processors``. ``progress(n)`` is
-    called per activity."""
+    called per activity. ``public``: only what the public register shows
+    (PUBLIC_COLUMN_KEYS) and no processors annex; the caller gives only public
+    activities."""
     from protocols_registry.models import ProcessingActivity
 
     now = timezone.localtime()
@@ -79,7 +90,14 @@ def render_register_pdf(
         ),
         paragraph(
             txt(
-                _("%(count)s processing activities; the processors follow as an annex.")
+                (
+                    _("%(count)s processing activities.")
+                    if public
+                    else _(
+                        "%(count)s processing activities; the processors follow as an "
+                        "annex."
+                    )
+                )
                 % {"count": total}
             )
         ),
@@ -90,12 +108,14 @@ def render_register_pdf(
     count = 0
     for activity in iter_activities(queryset):
         count += 1
-        parts.append(_activity(activity))
+        parts.append(_activity(activity, public=public))
         if progress:
             progress(count)
     if count == 0:
         parts.append(paragraph(txt(_("The register holds no activities."))))
 
+    if public:
+        return compile_pdf("".join(parts))
     parts += ["#pagebreak()\n", heading(1, _("Annex: processors"))]
     headers = processor_headers()
     for processor in processor_queryset(processors):

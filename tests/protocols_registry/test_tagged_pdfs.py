@@ -178,8 +178,10 @@ def test_register_pdf_is_pdf_ua(client, dpo_user, tmp_path):
     response = client.get(
         reverse("protocols_registry_admin:register_export", args=["pdf"])
     )
+    # Built by the (immediate) task and served as a stored file.
+    body = response.getvalue()
     reader, types = assert_pdf_ua(
-        response.content, tmp_path, gettext("Register of processing activities")
+        body, tmp_path, gettext("Register of processing activities")
     )
     outline = _outline(reader)
     assert outline[0] == (0, 'VA-061 – Een "naam" met #tekens en \\ streep')

@@ -128,6 +128,13 @@ class Samples:
             reason="",
         )
 
+        # A register PDF built for that organisation (immediate task in the tests).
+        from protocols_registry import register_builds
+
+        self.register_build = register_builds.request_build(
+            scope="internal", kind="pdf", organisations={controller.pk}
+        )
+
         self.snippet_pks = {
             "organisation": self.protocol.party_organisations()[0].pk,
             "approvaldecision": self.decision.pk,

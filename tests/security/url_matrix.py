@@ -118,7 +118,7 @@ def _kwarg_value(route, kwarg, converter, samples):
             "grant_id": samples.pending_grant.pk,
             "fmt": "csv",
         },
-        "protocols_registry_admin": {"fmt": "csv"},
+        "protocols_registry_admin": {"fmt": "csv", "pk": samples.register_build.pk},
         "breaches_admin": {
             "pk": samples.breach.pk,
             "notification_id": samples.notification.pk,
@@ -126,7 +126,11 @@ def _kwarg_value(route, kwarg, converter, samples):
         },
         "exchanges": {"token": samples.upload_token},
         "protocols_registry": {"name": samples.decision.signed_pdf.name},
-        "protocols_registry_public": {"index_path": "protocollen", "fmt": "csv"},
+        "protocols_registry_public": {
+            "index_path": "protocollen",
+            "fmt": "csv",
+            "register_path": "verwerkingsregister",
+        },
         "wagtailsites": {"pk": samples.site.pk},
         "wagtailsettings": {
             "app_name": "protocols_registry",
