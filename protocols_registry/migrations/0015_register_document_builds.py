@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("protocols_registry", "0013_register_controllers"),
+        ("protocols_registry", "0014_harvest"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
