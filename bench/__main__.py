@@ -431,7 +431,9 @@ def describe(args, env, total):
             + (f" (server {connection.pg_version})" if env.database_url else ""),
             f"cache: {'Redis' if env.redis_url else 'local memory'}",
             f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.platform()}",
-            f"sizes: {args.protocols:,} protocols, {args.activities:,} activities, "
+            f"sizes: {args.list_protocols:,} protocols, the list figures only"
+            if args.list_protocols
+            else f"sizes: {args.protocols:,} protocols, {args.activities:,} activities, "
             f"{args.transfers:,} transfers, {args.events:,} audit events, "
             f"{args.payload_mb} MB payload, {args.list_rows:,}-row list, "
             f"{args.preview_mb} MB list preview",

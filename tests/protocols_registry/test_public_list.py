@@ -254,6 +254,7 @@ def test_search_on_postgresql_reads_the_search_vector_not_the_whole_table(catalo
     # the planner is kept from scanning the table to show whether the index fits.
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute(
             "EXPLAIN SELECT page_ptr_id FROM protocols_registry_protocolpage "
             "WHERE search_vector @@ plainto_tsquery('dutch', 'centraal')"
