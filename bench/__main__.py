@@ -85,6 +85,17 @@ def parse_args(argv):
         "--strict", action="store_true", help="exit with status 1 when a target fails"
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument(
+        "--list-protocols",
+        type=int,
+        help="only the list figures, at this many protocols (bench/lists.py)",
+    )
+    parser.add_argument(
+        "--reuse-database",
+        action="store_true",
+        help="with --list-protocols and --database-url: keep the protocols an "
+        "earlier run seeded there, adding only what is missing",
+    )
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else DEFAULTS
     for name, value in sizes.items():
@@ -190,6 +201,11 @@ class Benchmark:
                 target="constant",
                 result=verdict(len(set(values)) == 1),
             )
+        from bench import lists
+
+        lists.plan_rows(
+            self, lists.probes(index_url, party), page_sizes(self.args.protocols)[-1]
+        )
         self.detail_url, self.index_url = detail_url, index_url
         self.env.bare_file.write_bytes(measure.page_bytes(detail_url))
 
@@ -405,6 +421,12 @@ class Benchmark:
     def run(self):
         started = time.monotonic()
         self.setup()
+        if self.args.list_protocols:
+            from bench import lists
+
+            lists.run(self, self.args.list_protocols)
+            self.total = time.monotonic() - started
+            return
         self.pages()
         self.load()
         self.pdfs()
@@ -424,7 +446,9 @@ def describe(args, env, total):
             + (f" (server {connection.pg_version})" if env.database_url else ""),
             f"cache: {'Redis' if env.redis_url else 'local memory'}",
             f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.platform()}",
-            f"sizes: {args.protocols:,} protocols, {args.activities:,} activities, "
+            f"sizes: {args.list_protocols:,} protocols, the list figures only"
+            if args.list_protocols
+            else f"sizes: {args.protocols:,} protocols, {args.activities:,} activities, "
             f"{args.transfers:,} transfers, {args.events:,} audit events, "
             f"{args.payload_mb} MB payload, {args.list_rows:,}-row list, "
             f"{args.preview_mb} MB list preview",
@@ -440,6 +464,7 @@ def main(argv=None):
         database_url=args.database_url,
         force_sqlite=args.sqlite,
         use_redis=not args.no_redis,
+        fresh=not (args.list_protocols and args.reuse_database),
     )
     benchmark = Benchmark(args, env)
     try:

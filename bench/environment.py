@@ -101,9 +101,9 @@ def clear_redis(url):
         pass
 
 
-def prepare(database_url=None, force_sqlite=False, use_redis=True):
+def prepare(database_url=None, force_sqlite=False, use_redis=True, fresh=True):
     """Create the folders and the database; set the environment. Call before
-    django.setup()."""
+    django.setup(). ``fresh=False`` keeps a PostgreSQL database as it is."""
     workdir = Path(tempfile.mkdtemp(prefix="pr-bench-"))
     var_dir = workdir / "var"
     var_dir.mkdir()
@@ -112,8 +112,10 @@ def prepare(database_url=None, force_sqlite=False, use_redis=True):
         database_url = ""
     elif database_url is None:
         database_url = DEFAULT_POSTGRES_URL if _reachable("127.0.0.1", 5432) else ""
-    if database_url:
+    if database_url and fresh:
         recreate_postgres(database_url)
+    elif database_url:
+        _postgres_parts(database_url)  # the same pr_bench name rule
 
     redis_url = ""
     if use_redis and _reachable("127.0.0.1", 6379):

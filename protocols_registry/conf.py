@@ -11,6 +11,10 @@ DEFAULTS = {
     "PROTOCOLS_REGISTRY_MAX_PDF_SIZE": 20 * 1024 * 1024,
     # Protocols per page on the public list.
     "PROTOCOLS_REGISTRY_PAGE_SIZE": 20,
+    # The public list counts its protocols up to this many and then says "more
+    # than" (protocols_registry.pagination): an exact count of a very long list
+    # costs more than the page itself.
+    "PROTOCOLS_REGISTRY_LIST_COUNT_LIMIT": 1000,
     # Seconds an anonymous public page (list, detail, PDF, feed) stays in the cache.
     "PROTOCOLS_REGISTRY_CACHE_SECONDS": 300,
     # The alias in CACHES that keeps the cached public pages and the values derived

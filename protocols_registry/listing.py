@@ -8,10 +8,11 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, F, Prefetch, Value
+from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Value
 from django.db.models.functions import Cast, Concat, StrIndex
 from django.utils.translation import gettext_lazy as _
 
+from protocols_registry import full_text
 from protocols_registry.models import (
     Organisation,
     ProtocolDecision,
@@ -37,6 +38,10 @@ RELEVANCE = "relevance"
 
 
 class ProtocolFilterForm(forms.Form):
+    # Set by filter_protocols() when a search matched too many protocols to order
+    # them by relevance (protocols_registry.full_text.RANK_LIMIT).
+    unranked = False
+
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     party = forms.ChoiceField(label=_("Party"), required=False)
     status = forms.ChoiceField(
@@ -112,16 +117,17 @@ def filter_protocols(index_page, params):
     Returns ``(form, queryset)``. Invalid values are ignored, not fatal: a citizen
     with a stale bookmark still gets a list, and the form shows what applies.
     """
-    # The view restrictions are read once, for the form and the list.
-    base = visible(listed_protocols(index_page))
+    # The view restrictions are read once, for the form and the list. A published
+    # protocol always has an approval date (the publication rule); saying so lets
+    # the list's order start past the drafts, whose empty dates PostgreSQL sorts
+    # first in protocol_newest_first.
+    base = visible(listed_protocols(index_page)).filter(approval_date__isnull=False)
     protocols = public_protocols(index_page, base)
     form = ProtocolFilterForm(params, index_page, base)
     form.is_valid()
     data = form.cleaned_data
     if data.get("party"):
-        protocols = protocols.filter(
-            parties__organisation__enterprise_number=data["party"]
-        )
+        protocols = with_party(protocols, data["party"])
     if data.get("status"):
         protocols = protocols.filter(current_status=data["status"])
     if data.get("year"):
@@ -133,20 +139,62 @@ def filter_protocols(index_page, params):
     party_number = enterprise_number_in(query)
     if party_number:
         # A KBO number, however it is written, means "this party's protocols".
-        protocols = protocols.filter(
-            parties__organisation__enterprise_number=party_number
-        )
+        protocols = with_party(protocols, party_number)
         query = ""
     if query:
-        ranked_ids = search_protocol_ids(index_page, query)
-        protocols = protocols.filter(pk__in=ranked_ids)
-        if sort == RELEVANCE:
-            return form, protocols.order_by(
-                search_rank(ranked_ids), "reference"
-            ) if ranked_ids else protocols
+        protocols, rank = searched_protocols(index_page, protocols, query)
+        if sort == RELEVANCE and rank is None:
+            return form, protocols
+        if sort == RELEVANCE and full_text.ranks_all(protocols):
+            return form, protocols.order_by(rank, "reference")
+        # More matches than are worth ranking: newest first (the list's index), and
+        # the page says so (form.unranked).
+        form.unranked = sort == RELEVANCE
     if sort == RELEVANCE:
         sort = "newest"
     return form, protocols.order_by(*SORTS[sort][1])
+
+
+def with_party(protocols, enterprise_number):
+    """The protocols the organisation with ``enterprise_number`` is a party to.
+
+    The organisation's id is looked up first, so that PostgreSQL's statistics of
+    the parties' organisation column tell it how many protocols that party has:
+    for a common one it walks the list's order (index protocol_newest_first) and
+    checks each protocol's parties by the unique (page, organisation) index,
+    stopping after a page of rows; for a rare one it starts from the party's
+    rows. Through a join on the enterprise number it can only guess an average
+    party, and read every protocol of a common one (3 s at 100 000 protocols)."""
+    organisation_id = (
+        Organisation.objects.filter(enterprise_number=enterprise_number)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return protocols.filter(
+        Exists(
+            ProtocolParty.objects.filter(
+                page=OuterRef("pk"), organisation_id=organisation_id
+            )
+        )
+    )
+
+
+def searched_protocols(index_page, protocols, query):
+    """``(protocols, rank)``: those of ``protocols`` that match ``query``, and an
+    expression that orders them best first (None when nothing matches).
+
+    On PostgreSQL the list's own query filters on the protocol's search vector
+    (protocols_registry.full_text), which a GIN index serves; elsewhere the ids
+    come from Wagtail's search backend first."""
+    words = clean_query(query)
+    if not words:
+        return protocols.none(), None
+    if full_text.available():
+        found, rank = full_text.matching(protocols, words)
+        return found, rank.desc()
+    ranked_ids = search_protocol_ids(index_page, words)
+    rank = search_rank(ranked_ids) if ranked_ids else None
+    return protocols.filter(pk__in=ranked_ids), rank
 
 
 def search_rank(ranked_ids):
@@ -210,6 +258,10 @@ def searched(index_page):
 
 
 def full_text_ids(index_page, query, limit=1000):
+    if full_text.available():
+        return full_text.ranked_ids(
+            visible(listed_protocols(index_page)), full_text.words_query(query), limit
+        )
     # Only the ids: the list loads its page of rows itself.
     results = searched(index_page).only("pk").search(query, operator="and")
     return [page.pk for page in results[:limit]]
@@ -218,6 +270,10 @@ def full_text_ids(index_page, query, limit=1000):
 def prefix_ids(index_page, query, limit=1000):
     """Protocols with, for every word of ``query``, a word in an autocomplete field
     that starts with it; best match of the last word first."""
+    if full_text.available():
+        return full_text.ranked_ids(
+            visible(listed_protocols(index_page)), full_text.prefix_query(query), limit
+        )
     base = searched(index_page).only("pk")
     found = None
     for word in query.split():

@@ -5,12 +5,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from protocols_registry import public_cache, versions
+from protocols_registry import full_text, public_cache, versions
 from protocols_registry.models import (
     ApprovalDecision,
+    Organisation,
     ProtocolDecision,
     ProtocolIndexPage,
     ProtocolPage,
+    ProtocolParty,
     RegisterDocumentBuild,
 )
 
@@ -27,6 +29,18 @@ def refresh_approval_dates(sender, instance, **kwargs):
             # Update the column only: a full save would run the publication guard
             # and create no revision, neither of which is wanted for derived data.
             ProtocolPage.objects.filter(pk=page.pk).update(approval_date=approval_date)
+
+
+def refresh_party_search_vectors(sender, instance, raw=False, **kwargs):
+    """An organisation's name is in the search vector of every protocol it is a
+    party to (protocols_registry.full_text)."""
+    if raw:
+        return
+    full_text.refresh(
+        ProtocolParty.objects.filter(organisation=instance).values_list(
+            "page_id", flat=True
+        )
+    )
 
 
 def give_editors_the_new_list(sender, instance, created, raw=False, **kwargs):
@@ -93,6 +107,11 @@ def connect():
         give_editors_the_new_list,
         sender=ProtocolIndexPage,
         dispatch_uid="pr_editor_pages",
+    )
+    post_save.connect(
+        refresh_party_search_vectors,
+        sender=Organisation,
+        dispatch_uid="pr_party_search_vectors",
     )
     post_save.connect(
         refresh_approval_dates,

@@ -1,3 +1,5 @@
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Value, When
@@ -22,6 +24,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from protocols_registry import full_text
 from protocols_registry.fields import DecisionReferenceField
 from protocols_registry.models.versions import DecisionEffect
 from protocols_registry.public_cache import PublicCacheMixin
@@ -373,6 +376,10 @@ class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
         help_text=_("Derived: the latest meeting date of the approving decisions."),
     )
 
+    # The public list's full-text search on PostgreSQL (protocols_registry.full_text),
+    # kept by save(); empty on other databases, which search through Wagtail.
+    search_vector = SearchVectorField(null=True, editable=False)
+
     objects = ProtocolPageManager()
 
     search_fields = Page.search_fields + [
@@ -492,6 +499,8 @@ class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
                 fields=["-approval_date", "-reference"], name="protocol_newest_first"
             ),
             models.Index(fields=["periodicity"], name="protocol_periodicity"),
+            # Created on PostgreSQL only (migration 0014).
+            GinIndex(fields=["search_vector"], name="protocol_search_vector"),
         ]
 
     # --- identity ------------------------------------------------------------------
@@ -619,7 +628,14 @@ class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
         self.signed_date = self.compute_signed_date()
         apply_termination(self)
         guard_going_live(self)
-        return super().save(*args, **kwargs)
+        result = super().save(*args, **kwargs)
+        # After the parties and data items are saved with the page: the vector is
+        # computed from the stored rows. A save of a few other columns (Wagtail's
+        # revision bookkeeping) leaves the searched text as it was.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or full_text.SEARCHED & set(update_fields):
+            full_text.refresh([self.pk])
+        return result
 
     def with_content_json(self, content):
         # When the text last changed is a fact of the live page, not of a revision.

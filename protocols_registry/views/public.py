@@ -10,7 +10,6 @@ import json
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import (
     Http404,
     HttpResponse,
@@ -29,6 +28,7 @@ from protocols_registry.conf import get_setting
 from protocols_registry.files import serve_file
 from protocols_registry.harvest import mirrored_sources
 from protocols_registry.listing import filter_protocols, visible
+from protocols_registry.pagination import CountedUpTo
 from protocols_registry.pdf.protocol import render_protocol_pdf
 from protocols_registry.protocol_content import protocol_content
 from protocols_registry.sections import HEADINGS, SECTIONS
@@ -37,7 +37,11 @@ from protocols_registry.validators import normalise_decision_reference
 
 def protocol_list(request, index_page):
     form, protocols = filter_protocols(index_page, request.GET)
-    paginator = Paginator(protocols, get_setting("PROTOCOLS_REGISTRY_PAGE_SIZE"))
+    paginator = CountedUpTo(
+        protocols,
+        get_setting("PROTOCOLS_REGISTRY_PAGE_SIZE"),
+        limit=get_setting("PROTOCOLS_REGISTRY_LIST_COUNT_LIMIT"),
+    )
     page_obj = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
