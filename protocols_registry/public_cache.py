@@ -24,6 +24,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from datetime import timedelta
 
 from django.core.cache import caches
 from django.db import transaction
@@ -249,12 +250,36 @@ def _answer(request, entry, generation, response=None):
     last_modified = _last_modified(generation)
     response["ETag"] = entry["etag"]
     response["Last-Modified"] = http_date(last_modified)
-    # Browsers and proxies may keep a copy but must ask again each time; the
-    # answer is usually a 304 from the cache.
-    patch_cache_control(response, public=True, no_cache=True)
+    allow_shared_caching(response)
     return get_conditional_response(
         request, etag=entry["etag"], last_modified=last_modified, response=response
     )
+
+
+def shared_cache_seconds():
+    """How long the HTTP cache in front may keep a public page: the setting, at most
+    until the next local midnight, when protocols come into force or expire
+    without any write that would purge them."""
+    seconds = get_setting("PROTOCOLS_REGISTRY_SHARED_CACHE_SECONDS")
+    if seconds <= 0:
+        return 0
+    now = timezone.localtime()
+    midnight = (now + timedelta(days=1)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    return max(1, min(seconds, int((midnight - now).total_seconds())))
+
+
+def allow_shared_caching(response):
+    """Headers of a response anyone may see. Browsers may keep a copy but must ask
+    again each time (the answer is usually a 304); the HTTP cache in front, which
+    frontend_cache purges on every change, may keep it for shared_cache_seconds()."""
+    seconds = shared_cache_seconds()
+    if seconds:
+        patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
+    else:
+        patch_cache_control(response, public=True, no_cache=True)
+    return response
 
 
 def remembered(name, compute, timeout=24 * 3600):
