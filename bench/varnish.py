@@ -140,3 +140,169 @@ class Varnish:
             if parts and parts[0] == name:
                 return int(parts[1])
         raise KeyError(name)
+
+
+# --- the benchmark: Varnish beside nginx serving the same bytes as a static file -------
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+NGINX_CONF = """
+daemon off;
+master_process on;
+worker_processes 2;
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    default_type text/html;
+    client_body_temp_path {root}/tmp;
+    proxy_temp_path {root}/tmp;
+    fastcgi_temp_path {root}/tmp;
+    uwsgi_temp_path {root}/tmp;
+    scgi_temp_path {root}/tmp;
+    server {{
+        listen 127.0.0.1:{port};
+        root {root}/site;
+        location / {{ try_files $uri $uri/index.html =404; }}
+    }}
+}}
+"""
+
+
+class StaticNginx:
+    """nginx serving ``content`` at ``path`` (…/index.html), as a static site would."""
+
+    def __init__(self, path, content):
+        self.path, self.content = path, content
+
+    def __enter__(self):
+        self.root = Path(tempfile.mkdtemp(prefix="pr-bench-nginx-"))
+        # nginx's workers run as "nobody" when started by root.
+        self.root.chmod(0o755)
+        target = self.root / "site" / self.path.strip("/") / "index.html"
+        target.parent.mkdir(parents=True)
+        target.write_bytes(self.content)
+        for folder in [self.root / "site", *target.parents]:
+            if str(folder).startswith(str(self.root)):
+                folder.chmod(0o755)
+        target.chmod(0o644)
+        (self.root / "tmp").mkdir()
+        self.port = free_port()
+        conf = self.root / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(root=self.root, port=self.port))
+        self.process = subprocess.Popen(  # noqa: S603
+            [NGINX, "-p", str(self.root), "-c", str(conf)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    (self.root / "error.log").read_text(errors="replace")[-2000:]
+                )
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("nginx did not listen in time")
+
+    def __exit__(self, *exc):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+
+def _get(url, host):
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        connection.request("GET", parts.path, headers={"Host": host})
+        response = connection.getresponse()
+        return response.status, response.getheader("X-Cache"), response.read()
+    finally:
+        connection.close()
+
+
+def publish_to_visible_seconds(page, cache_url, *, repeat=5):
+    """From the commit of a publication to the new text served by Varnish: the
+    purge (frontend_cache, once committed) and the refetch. The page's summary
+    gets a marker each time and its original text back at the end."""
+    from urllib.parse import urlsplit
+
+    from django.db import transaction
+    from django.test import override_settings
+
+    from protocols_registry.models import ProtocolPage
+
+    backends = {
+        "varnish": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": cache_url,
+        }
+    }
+    full = page.get_full_url()
+    host = urlsplit(full).netloc
+    url = cache_url + urlsplit(full).path
+    original = ProtocolPage.objects.get(pk=page.pk).summary
+    figures = []
+    with override_settings(WAGTAILFRONTENDCACHE=backends):
+        for n in range(repeat + 1):
+            text = original if n == repeat else f"{original} [bench {n}]"
+            _get(url, host)  # cached before the change
+            committed = []
+            page = ProtocolPage.objects.get(pk=page.pk)
+            page.summary = text
+            with transaction.atomic():
+                transaction.on_commit(
+                    lambda mark=committed: mark.append(time.monotonic())
+                )
+                page.save_revision().publish()
+            marker = text.encode()
+            while time.monotonic() - committed[0] < 10:
+                if marker in _get(url, host)[2]:
+                    break
+            if n < repeat:
+                figures.append(time.monotonic() - committed[0])
+    return figures
+
+
+def measure(page, *, serve, measure_rps, seconds, connections):
+    """Requests/s of the cached detail page through Varnish and of nginx serving
+    the same bytes as a static file, one after the other on the same machine; and
+    publish → visible through Varnish. ``serve``/``measure_rps``: bench.load's."""
+    from django.db import connection
+
+    detail_path = page.url
+    results = {}
+    with serve(page_cache=True, extra_env={"HTTP_CACHE_SECONDS": 3600}) as base:
+        backend_port = int(base.rsplit(":", 1)[1])
+        with Varnish(backend_port) as cache:
+            status, _, body = _get(cache.url + detail_path, "localhost")
+            if status != 200 or _get(cache.url + detail_path, "localhost")[1] != "HIT":
+                raise RuntimeError("the detail page is not cached by Varnish")
+            results["varnish"] = measure_rps(
+                cache.url + detail_path, seconds=seconds, connections=connections
+            )
+            results["objects"] = cache.counter("MAIN.n_object")
+            with StaticNginx(detail_path, body) as nginx:
+                results["nginx"] = measure_rps(
+                    nginx.url + detail_path, seconds=seconds, connections=connections
+                )
+            connection.close()  # fresh after the load (SQLite, PostgreSQL alike)
+            results["visible"] = publish_to_visible_seconds(page, cache.url)
+    return results

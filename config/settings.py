@@ -407,7 +407,11 @@ if VARNISH_URLS:
         }
         for number, url in enumerate(VARNISH_URLS, start=1)
     }
-    PROTOCOLS_REGISTRY_SHARED_CACHE_SECONDS = env_int("HTTP_CACHE_SECONDS", 3600)
+# HTTP_CACHE_SECONDS alone: pages marked shareable without purging (the benchmark,
+# whose own process purges).
+PROTOCOLS_REGISTRY_SHARED_CACHE_SECONDS = env_int(
+    "HTTP_CACHE_SECONDS", 3600 if VARNISH_URLS else 0
+)
 
 # --- Wagtail --------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Protocolregister")

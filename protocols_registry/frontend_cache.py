@@ -186,7 +186,26 @@ def urls_for(targets):
             if REGISTERS in targets:
                 _add_registers(batch)
             urls |= batch.urls
-    return urls
+    return _on_every_host(urls, Site.objects.all())
+
+
+def _on_every_host(urls, sites):
+    """Wagtail names a page at one site; every other site with the same root page
+    (another host name for the same tree) serves it at the same path."""
+    roots = {}
+    for site in sites:
+        roots.setdefault(site.root_page_id, []).append(site.root_url)
+    hosts = {
+        root_url: roots[site.root_page_id]
+        for site in sites
+        for root_url in [site.root_url]
+    }
+    expanded = set()
+    for url in urls:
+        scheme, _, netloc, path = url.split("/", 3)
+        for root_url in hosts.get(f"{scheme}//{netloc}", [f"{scheme}//{netloc}"]):
+            expanded.add(f"{root_url}/{path}")
+    return expanded
 
 
 def _pairs(targets, kind):
