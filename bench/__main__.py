@@ -276,6 +276,9 @@ class Benchmark:
             f"≥ {VARNISH_SHARE:.0%} of nginx",
             verdict(ratio >= VARNISH_SHARE and not cached["errors"]),
         )
+        for name, result in (("Varnish", cached), ("nginx", static)):
+            if result["errors"]:
+                self.notes.append(f"{name}: {result['errors']} error responses")
         visible = results["visible"]
         self.row(
             "publish → visible through Varnish (commit to new text; worst of "

@@ -83,7 +83,9 @@ def schedule(sender=None, instance=None, signal=None, **kwargs):
     # One callback per change; the first to run sends everything noted so far and
     # the others find nothing left. A rolled-back transaction's notes go out with
     # the next purge: one needless purge, never a missed one.
-    transaction.on_commit(flush)
+    # robust: the change is committed; a failure to work out the purge is logged
+    # rather than turned into an error page for the editor who saved it.
+    transaction.on_commit(flush, robust=True)
 
 
 def flush():

@@ -136,9 +136,14 @@ def invalidate(**kwargs):
 
 
 def _cacheable_request(request):
-    if request.method not in ("GET", "HEAD"):
-        return False
     if get_setting("PROTOCOLS_REGISTRY_CACHE_SECONDS") <= 0:
+        return False
+    return _public_request(request)
+
+
+def _public_request(request):
+    """What anyone asking the same address would get: no editor, preview or message."""
+    if request.method not in ("GET", "HEAD"):
         return False
     if getattr(request, "is_preview", False):
         return False
@@ -213,8 +218,17 @@ def serve_cached(request, serve, *, restricted=False):
     """``serve()`` renders the page; answer from the cache when we may. A page with
     a view restriction (login, password, groups) is never stored: the visitor who
     got through it is no reason to show it to the next one."""
-    if restricted or not _cacheable_request(request):
+    if restricted or not _public_request(request):
         return serve()
+    if not _cacheable_request(request):
+        # No app-level cache (or too long a query): still public for the HTTP
+        # cache in front.
+        response = serve()
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        if _cacheable_response(request, response):
+            allow_shared_caching(response)
+        return response
     generation, entry = _lookup(request)
     if generation is None:
         return serve()

@@ -8,12 +8,14 @@ it, so CI never skips).
 
 import http.client
 import http.server
+import io
 import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from wagtail.models import Site
 
@@ -236,3 +238,15 @@ def test_stale_pages_are_served_while_the_app_is_down():
         assert int(response.getheader("Age")) >= 4
         # A page it never stored: nothing to fall back on.
         assert fetch(cache.port, "/elders/")[0] == 503
+
+
+@needs_commits
+def test_a_deploy_purges_every_page(cached_site):
+    page = build_protocol()
+    paths = [path_of(page), path_of(page.get_parent())]
+    for path in paths:
+        fetch(cached_site.port, path)
+        assert fetch(cached_site.port, path)[1].getheader("X-Cache") == "HIT"
+    call_command("purge_public_cache", stdout=io.StringIO())
+    for path in paths:
+        assert fetch(cached_site.port, path)[1].getheader("X-Cache") == "MISS"
