@@ -224,7 +224,7 @@ class StaticNginx:
         return f"http://127.0.0.1:{self.port}"
 
 
-def _get(url, host):
+def _get(url, host, headers=False):
     import http.client
     from urllib.parse import urlsplit
 
@@ -233,7 +233,8 @@ def _get(url, host):
     try:
         connection.request("GET", parts.path, headers={"Host": host})
         response = connection.getresponse()
-        return response.status, response.getheader("X-Cache"), response.read()
+        result = response.status, response.getheader("X-Cache"), response.read()
+        return (*result, dict(response.getheaders())) if headers else result
     finally:
         connection.close()
 
@@ -297,8 +298,11 @@ def measure(page, *, serve, measure_rps, seconds, connections):
         backend_port = int(base.rsplit(":", 1)[1])
         with Varnish(backend_port) as cache:
             status, _, body = _get(cache.url + detail_path, "localhost")
-            if status != 200 or _get(cache.url + detail_path, "localhost")[1] != "HIT":
-                raise RuntimeError("the detail page is not cached by Varnish")
+            again = _get(cache.url + detail_path, "localhost", headers=True)
+            if status != 200 or again[1] != "HIT":
+                raise RuntimeError(
+                    f"the detail page is not cached by Varnish: {status}, {again[3]}"
+                )
             results["varnish"] = measure_rps(
                 cache.url + detail_path, seconds=seconds, connections=connections
             )

@@ -23,6 +23,8 @@ backend app {
         .interval = 5s;
         .window = 5;
         .threshold = 3;
+        # Healthy from the start: a restarted Varnish serves at once.
+        .initial = 3;
     }
 }
 

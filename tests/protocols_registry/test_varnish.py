@@ -72,11 +72,16 @@ def path_of(page):
 
 
 @needs_commits
-def test_a_public_page_is_served_from_the_cache(cached_site):
+@pytest.mark.parametrize("app_cache_seconds", [300, 0])
+def test_a_public_page_is_served_from_the_cache(
+    cached_site, settings, app_cache_seconds
+):
+    # Varnish caches whether or not the app keeps its own copy.
+    settings.PROTOCOLS_REGISTRY_CACHE_SECONDS = app_cache_seconds
     page = build_protocol(title="Gedeeld protocol")
     status, first, body = fetch(cached_site.port, path_of(page))
     assert status == 200 and "Gedeeld protocol" in body
-    assert first.getheader("X-Cache") == "MISS"
+    assert first.getheader("X-Cache") == "MISS", dict(first.getheaders())
     status, second, body = fetch(cached_site.port, path_of(page))
     assert second.getheader("X-Cache") == "HIT"
     assert (
