@@ -49,7 +49,7 @@ needs_commits = pytest.mark.django_db(transaction=True, serialized_rollback=True
 
 
 @pytest.fixture
-def cached_site(live_server, settings):
+def cached_site(live_server, settings, flushable_audit_log):
     """Varnish before the test server, the default site at Varnish's address (what
     visitors use, and what the purges name), the app purging it."""
     backend_port = int(live_server.url.rsplit(":", 1)[1])
