@@ -24,6 +24,8 @@ DETAIL_QUERY_LIMIT = 12
 LIST_QUERY_LIMIT = 15
 UNCACHED_SHARE = 0.10
 CACHED_SHARE = 0.50
+# Issue 22: the cached detail page through Varnish against nginx serving the file.
+VARNISH_SHARE = 0.50
 ENCRYPTION_SHARE = 0.80
 PAYLOAD_MEMORY_MB = 64
 PREVIEW_MEMORY_MB = 256
@@ -263,6 +265,45 @@ class Benchmark:
                         f"{name} {label}: {result['errors']} error responses"
                     )
 
+    def http_cache(self):
+        """Issue 22: the detail page through Varnish beside nginx serving the same
+        page as a static file, and publish → visible through Varnish."""
+        from bench import load, varnish
+
+        if not (varnish.available() and os.access(varnish.NGINX, os.X_OK)):
+            self.notes.append("HTTP cache: varnishd or nginx not installed, skipped")
+            return
+        with stage("Varnish and nginx in front of gunicorn"):
+            results = varnish.measure(
+                self.protocols.seed_page,
+                serve=load.serve,
+                measure_rps=load.measure_rps,
+                seconds=self.args.load_seconds,
+                connections=self.args.connections,
+            )
+        cached, static = results["varnish"], results["nginx"]
+        ratio = cached["rps"] / static["rps"] if static["rps"] else 0
+        self.row(
+            "detail page through Varnish: requests/s (p50 / p95)",
+            f"{number(cached['rps'])} = {ratio:.1%} of nginx static "
+            f"{number(static['rps'])} ({cached['p50_ms']:.1f} / "
+            f"{cached['p95_ms']:.1f} ms)",
+            "nginx serving the same bytes as a file",
+            f"≥ {VARNISH_SHARE:.0%} of nginx",
+            verdict(ratio >= VARNISH_SHARE and not cached["errors"]),
+        )
+        for name, result in (("Varnish", cached), ("nginx", static)):
+            if result["errors"]:
+                self.notes.append(f"{name}: {result['errors']} error responses")
+        visible = results["visible"]
+        self.row(
+            "publish → visible through Varnish (commit to new text; worst of "
+            f"{len(visible)})",
+            f"{ms(max(visible))} (median {ms(sorted(visible)[len(visible) // 2])})",
+            target="≤ 1 s",
+            result=verdict(max(visible) <= 1.0),
+        )
+
     def pdfs(self):
         from bench import measure
         from bench.seed.register import seed_register
@@ -429,6 +470,7 @@ class Benchmark:
             return
         self.pages()
         self.load()
+        self.http_cache()
         self.pdfs()
         self.payload()
         self.exchanges()

@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "security.middleware.SessionTimeoutMiddleware",
     "security.middleware.RequireSecondFactorMiddleware",
+    # Signed-in users' pages: never stored by a browser or the HTTP cache in front.
+    "security.middleware.PersonalPagesNoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Who acts, for the audit events of changes to users, roles and permissions.
@@ -392,6 +394,28 @@ else:
         },
     }
 PROTOCOLS_REGISTRY_CACHE_ALIAS = "pages"
+
+# --- HTTP cache in front (Varnish, deploy/varnish/default.vcl) -----------------------
+# VARNISH_URLS: the address of each Varnish server's listener the app servers may
+# purge, comma-separated (http://127.0.0.1:6081). With it, public pages answer
+# "Cache-Control: public, max-age=0, s-maxage=HTTP_CACHE_SECONDS" and Wagtail's
+# frontend_cache purges exactly the changed addresses (protocols_registry.
+# frontend_cache). Without it (`make run`) nothing is purged and pages say
+# "public, no-cache": the site works uncached.
+VARNISH_URLS = env_list("VARNISH_URLS", [])
+if VARNISH_URLS:
+    WAGTAILFRONTENDCACHE = {
+        f"varnish{number}": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": url,
+        }
+        for number, url in enumerate(VARNISH_URLS, start=1)
+    }
+# HTTP_CACHE_SECONDS alone: pages marked shareable without purging (the benchmark,
+# whose own process purges).
+PROTOCOLS_REGISTRY_SHARED_CACHE_SECONDS = env_int(
+    "HTTP_CACHE_SECONDS", 3600 if VARNISH_URLS else 0
+)
 
 # --- Wagtail --------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Protocolregister")

@@ -17,6 +17,11 @@ DEFAULTS = {
     "PROTOCOLS_REGISTRY_LIST_COUNT_LIMIT": 1000,
     # Seconds an anonymous public page (list, detail, PDF, feed) stays in the cache.
     "PROTOCOLS_REGISTRY_CACHE_SECONDS": 300,
+    # Seconds an HTTP cache in front (Varnish, deploy/varnish) may keep a public
+    # page: sent as s-maxage, capped at the next local midnight (a protocol's status
+    # follows the date). 0: no shared cache in front, pages say "public, no-cache"
+    # as before. Only set it with WAGTAILFRONTENDCACHE: the purges keep it right.
+    "PROTOCOLS_REGISTRY_SHARED_CACHE_SECONDS": 0,
     # The alias in CACHES that keeps the cached public pages and the values derived
     # from them. Give it a store of its own (one that may evict), apart from the
     # sessions, login throttles and used one-time codes in "default".

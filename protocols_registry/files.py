@@ -5,13 +5,16 @@ out, behind whatever permission check the calling view makes.
 """
 
 from django.http import FileResponse, Http404
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import add_never_cache_headers
+
+from protocols_registry.public_cache import allow_shared_caching
 
 
 def serve_file(field_file, download_name, content_type="application/pdf", *, public):
     """``public``: anyone may read this file now, whoever asks. Only then may a
     browser or proxy keep a copy, and it must ask again before each use, so that a
-    file that stops being public (its protocol unpublished) is gone at once. Any
+    file that stops being public (its protocol unpublished) is gone at once (the
+    HTTP cache in front is purged: protocols_registry.frontend_cache). Any
     other file is never stored."""
     try:
         handle = field_file.open("rb")
@@ -23,7 +26,7 @@ def serve_file(field_file, download_name, content_type="application/pdf", *, pub
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     if public:
-        patch_cache_control(response, public=True, no_cache=True)
+        allow_shared_caching(response)
     else:
         add_never_cache_headers(response)  # no-store, private, max-age=0
     return response

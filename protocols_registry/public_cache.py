@@ -24,6 +24,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from datetime import timedelta
 
 from django.core.cache import caches
 from django.db import transaction
@@ -135,9 +136,14 @@ def invalidate(**kwargs):
 
 
 def _cacheable_request(request):
-    if request.method not in ("GET", "HEAD"):
-        return False
     if get_setting("PROTOCOLS_REGISTRY_CACHE_SECONDS") <= 0:
+        return False
+    return _public_request(request)
+
+
+def _public_request(request):
+    """What anyone asking the same address would get: no editor, preview or message."""
+    if request.method not in ("GET", "HEAD"):
         return False
     if getattr(request, "is_preview", False):
         return False
@@ -212,8 +218,17 @@ def serve_cached(request, serve, *, restricted=False):
     """``serve()`` renders the page; answer from the cache when we may. A page with
     a view restriction (login, password, groups) is never stored: the visitor who
     got through it is no reason to show it to the next one."""
-    if restricted or not _cacheable_request(request):
+    if restricted or not _public_request(request):
         return serve()
+    if not _cacheable_request(request):
+        # No app-level cache (or too long a query): still public for the HTTP
+        # cache in front.
+        response = serve()
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        if _cacheable_response(request, response):
+            allow_shared_caching(response)
+        return response
     generation, entry = _lookup(request)
     if generation is None:
         return serve()
@@ -249,12 +264,36 @@ def _answer(request, entry, generation, response=None):
     last_modified = _last_modified(generation)
     response["ETag"] = entry["etag"]
     response["Last-Modified"] = http_date(last_modified)
-    # Browsers and proxies may keep a copy but must ask again each time; the
-    # answer is usually a 304 from the cache.
-    patch_cache_control(response, public=True, no_cache=True)
+    allow_shared_caching(response)
     return get_conditional_response(
         request, etag=entry["etag"], last_modified=last_modified, response=response
     )
+
+
+def shared_cache_seconds():
+    """How long the HTTP cache in front may keep a public page: the setting, at most
+    until the next local midnight, when protocols come into force or expire
+    without any write that would purge them."""
+    seconds = get_setting("PROTOCOLS_REGISTRY_SHARED_CACHE_SECONDS")
+    if seconds <= 0:
+        return 0
+    now = timezone.localtime()
+    midnight = (now + timedelta(days=1)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    return max(1, min(seconds, int((midnight - now).total_seconds())))
+
+
+def allow_shared_caching(response):
+    """Headers of a response anyone may see. Browsers may keep a copy but must ask
+    again each time (the answer is usually a 304); the HTTP cache in front, which
+    frontend_cache purges on every change, may keep it for shared_cache_seconds()."""
+    seconds = shared_cache_seconds()
+    if seconds:
+        patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
+    else:
+        patch_cache_control(response, public=True, no_cache=True)
+    return response
 
 
 def remembered(name, compute, timeout=24 * 3600):

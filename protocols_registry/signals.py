@@ -5,7 +5,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from protocols_registry import full_text, public_cache, versions
+from protocols_registry import frontend_cache, full_text, public_cache, versions
 from protocols_registry.models import (
     ApprovalDecision,
     Organisation,
@@ -57,34 +57,43 @@ def give_the_new_list_the_workflow(sender, instance, created, raw=False, **kwarg
         assign_protocol_workflow(instance)
 
 
+def public_change(sender, **kwargs):
+    """Something a public page may show changed: a new app-level generation, then
+    (once committed, after the generation) a purge of the HTTP cache in front of
+    exactly the addresses that show it (frontend_cache)."""
+    public_cache.invalidate(**kwargs)
+    frontend_cache.schedule(sender=sender, **kwargs)
+
+
 def connect_cache_invalidation():
     """One rule: any write to this app's records, or any page published, unpublished
-    or moved, starts a new public-page generation. Listing what each page shows
-    instead would be one more thing to forget when a template changes."""
+    or moved, starts a new public-page generation and purges the HTTP cache in
+    front. Listing what each page shows instead would be one more thing to forget
+    when a template changes; frontend_cache narrows the purge to the addresses."""
     for model in apps.get_app_config("protocols_registry").get_models():
         if model is RegisterDocumentBuild:
             # Its progress is saved many times a build and no page shows it.
             continue
         uid = f"pr_public_cache_{model._meta.label_lower}"
-        post_save.connect(public_cache.invalidate, sender=model, dispatch_uid=uid)
-        post_delete.connect(public_cache.invalidate, sender=model, dispatch_uid=uid)
+        post_save.connect(public_change, sender=model, dispatch_uid=uid)
+        post_delete.connect(public_change, sender=model, dispatch_uid=uid)
         for field in model._meta.local_many_to_many:
             m2m_changed.connect(
-                public_cache.invalidate,
+                public_change,
                 sender=field.remote_field.through,
                 dispatch_uid=f"{uid}_{field.name}",
             )
     for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(public_cache.invalidate, dispatch_uid="pr_public_cache_pages")
+        signal.connect(public_change, dispatch_uid="pr_public_cache_pages")
     post_delete.connect(
-        public_cache.invalidate, sender=Page, dispatch_uid="pr_public_cache_page_del"
+        public_change, sender=Page, dispatch_uid="pr_public_cache_page_del"
     )
     # A new view restriction changes what the menu may link to; a site's host
     # name or root page every address.
     for signal in (post_save, post_delete):
         for model in (PageViewRestriction, Site):
             signal.connect(
-                public_cache.invalidate,
+                public_change,
                 sender=model,
                 dispatch_uid=f"pr_public_cache_{model._meta.label_lower}",
             )

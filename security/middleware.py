@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -156,3 +157,25 @@ class TrustedProxyMiddleware:
                 else:
                     request.META["REMOTE_ADDR"] = str(address)
         return self.get_response(request)
+
+
+class PersonalPagesNoStoreMiddleware:
+    """A page rendered for a signed-in user is personal (their name, the Wagtail
+    user bar, their rights) even where the same address is public for others: when
+    the view said nothing about caching, no browser or proxy may store it. Public
+    pages say "public" themselves (protocols_registry.public_cache), and only for
+    anonymous requests."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not response.has_header("Cache-Control")
+        ):
+            add_never_cache_headers(response)
+        return response

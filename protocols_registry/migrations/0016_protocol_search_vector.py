@@ -43,7 +43,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("protocols_registry", "0013_register_controllers"),
+        ("protocols_registry", "0015_register_document_builds"),
     ]
 
     operations = [

@@ -137,6 +137,11 @@ class ProtocolIndexPage(PublicCacheMixin, RoutablePageMixin, Page):
 
         return protocol_list(request, self)
 
+    def get_cached_paths(self):
+        # What frontend_cache purges with the list: exports have no trailing
+        # slash (protocols_registry.public_urls).
+        return ["/", "feed/", "export.csv", "export.json"]
+
     @path("feed/")
     def feed_view(self, request):
         from protocols_registry.views.public import protocol_feed
@@ -672,6 +677,12 @@ class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
         from protocols_registry.views.public import protocol_detail
 
         return protocol_detail(request, self)
+
+    def get_cached_paths(self):
+        """What frontend_cache purges with the page: the page, its PDF and its
+        signed decisions (the versions of the past do not change)."""
+        references = self.decision_links.values_list("decision__reference", flat=True)
+        return ["/", "pdf/"] + [f"besluit/{reference}/" for reference in references]
 
     @path("pdf/")
     def pdf_view(self, request):

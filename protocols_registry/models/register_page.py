@@ -67,6 +67,19 @@ class ProcessingRegisterPage(PublicCacheMixin, RoutablePageMixin, Page):
             ),
         )
 
+    def get_cached_paths(self):
+        """What frontend_cache purges with the register: the list, its open data
+        and every public activity's page."""
+        from protocols_registry.models import ProcessingActivity
+
+        activities = ProcessingActivity.objects.public()
+        if self.controller_id:
+            activities = activities.of_controller(self.controller_id)
+        references = activities.values_list("reference", flat=True)
+        return ["/", "export.csv", "export.json", "export.jsonld"] + [
+            f"{reference}/" for reference in references
+        ]
+
     @path("")
     def list_view(self, request):
         from protocols_registry.views.register_public import register_list

@@ -31,6 +31,7 @@ from protocols_registry.listing import filter_protocols, visible
 from protocols_registry.pagination import CountedUpTo
 from protocols_registry.pdf.protocol import render_protocol_pdf
 from protocols_registry.protocol_content import protocol_content
+from protocols_registry.public_cache import allow_shared_caching
 from protocols_registry.sections import HEADINGS, SECTIONS
 from protocols_registry.validators import normalise_decision_reference
 
@@ -215,7 +216,6 @@ def protocol_export_csv(request, index_page):
 def protocol_export(request, index_path, fmt):
     """/<list>/export.csv and /<list>/export.json for a public ProtocolIndexPage;
     export.csv, export.json and export.jsonld for a public register page."""
-    from protocols_registry import register_opendata
     from protocols_registry.models import ProcessingRegisterPage, ProtocolIndexPage
 
     site = Site.find_for_request(request)
@@ -228,6 +228,14 @@ def protocol_export(request, index_path, fmt):
         or page.get_view_restrictions().exists()
     ):
         raise Http404
+    # Open data for anyone: the HTTP cache in front may keep it (purged on change).
+    return allow_shared_caching(_export_response(request, page, fmt))
+
+
+def _export_response(request, page, fmt):
+    from protocols_registry import register_opendata
+    from protocols_registry.models import ProcessingRegisterPage
+
     if isinstance(page, ProcessingRegisterPage):
         # The public register's open data (register_opendata).
         if fmt == "csv":

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from wagtail.models import Site
@@ -140,12 +140,19 @@ def public_register_pdf(request, register_path):
     build = register_builds.request_build(
         scope=RegisterDocumentBuild.Scope.PUBLIC, kind="pdf", page=page
     )
-    if build.status != RegisterDocumentBuild.Status.DONE:
-        build = register_builds.latest_done(
-            scope=RegisterDocumentBuild.Scope.PUBLIC, kind="pdf", page=page
-        )
-    if build is not None:
+    if build.status == RegisterDocumentBuild.Status.DONE:
         return serve_build(build, public=True)
+    previous = register_builds.latest_done(
+        scope=RegisterDocumentBuild.Scope.PUBLIC, kind="pdf", page=page
+    )
+    if previous is not None:
+        # Outdated while the new one builds: anyone may read it, but the HTTP
+        # cache in front must not keep it, or it would outlive the new build (no
+        # purge follows a build; the register change that started it was the purge).
+        response = serve_build(previous, public=True)
+        del response["Cache-Control"]
+        patch_cache_control(response, public=True, no_cache=True)
+        return response
     response = HttpResponse(
         _(
             "The register is being prepared as a PDF. Please try again in a few "

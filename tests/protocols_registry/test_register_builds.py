@@ -198,8 +198,9 @@ def _register_page(controller):
 
 
 def test_the_public_pdf_is_served_from_the_latest_build_without_private_entries(
-    world, queue, client
+    world, queue, client, settings
 ):
+    settings.PROTOCOLS_REGISTRY_SHARED_CACHE_SECONDS = 600  # a cache in front
     page = _register_page(world.ocmw)
     private = _activity("OCMW-PRIVE", world.ocmw)
     private.show_in_public_register = False
@@ -221,6 +222,7 @@ def test_the_public_pdf_is_served_from_the_latest_build_without_private_entries(
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "public" in response["Cache-Control"]
+    assert "s-maxage" in response["Cache-Control"]
     text = pdf_text(response)
     assert "OCMW-001" in text and "THG-002" in text
     assert "THG-001" not in text and "OCMW-PRIVE" not in text
@@ -235,6 +237,9 @@ def test_the_public_pdf_is_served_from_the_latest_build_without_private_entries(
     save_with_history(private, user=None, reason="test")
     stale = client.get(url)
     assert stale.status_code == 200 and "OCMW-PRIVE" not in pdf_text(stale)
+    # No purge follows the new build: the cache in front must not keep the old one.
+    assert "s-maxage" not in stale["Cache-Control"]
+    assert "no-cache" in stale["Cache-Control"]
     assert RegisterDocumentBuild.objects.filter(status=Status.QUEUED).count() == 1
     work()
     assert "OCMW-PRIVE" in pdf_text(client.get(url))
