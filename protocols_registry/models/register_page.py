@@ -76,9 +76,8 @@ class ProcessingRegisterPage(PublicCacheMixin, RoutablePageMixin, Page):
         if self.controller_id:
             activities = activities.of_controller(self.controller_id)
         references = activities.values_list("reference", flat=True)
-        return ["/", "export.csv", "export.json", "export.jsonld"] + [
-            f"{reference}/" for reference in references
-        ]
+        exports = ["export.csv", "export.json", "export.jsonld", "export.pdf"]
+        return ["/", *exports] + [f"{reference}/" for reference in references]
 
     @path("")
     def list_view(self, request):

@@ -94,6 +94,7 @@ def test_a_register_entry_purges_the_public_registers(demo):
     for register in registers:
         root = register.get_full_url()
         assert {root, root + "export.json", root + "export.jsonld"} <= urls
+        assert root + "export.pdf" in urls
     assert any(url.endswith("/verwerkingsregister/OCMW-2024-031/") for url in urls)
 
 

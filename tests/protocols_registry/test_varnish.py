@@ -22,6 +22,7 @@ from wagtail.models import Site
 from bench.varnish import Varnish, available
 from protocols_registry.models import ProtocolPage
 from tests.factories import build_protocol
+from tests.helpers import ensure_site
 
 if not available() and not os.environ.get("REQUIRE_VARNISH"):
     pytestmark = pytest.mark.skip(
@@ -43,15 +44,18 @@ def fetch(port, path, method="GET", connection=None, headers=None):
             connection.close()
 
 
-# Committed transactions (the purge waits for the commit); the migrations' site and
-# page tree restored after each test.
-needs_commits = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Committed transactions (the purge waits for the commit). The database is flushed
+# after each; ensure_site() puts the migrations' site and page tree back. (Not
+# serialized_rollback: the groups that post_migrate recreates after another
+# transactional test's flush would clash with the serialized ones.)
+needs_commits = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def cached_site(live_server, settings, flushable_audit_log):
     """Varnish before the test server, the default site at Varnish's address (what
     visitors use, and what the purges name), the app purging it."""
+    ensure_site()
     backend_port = int(live_server.url.rsplit(":", 1)[1])
     with Varnish(backend_port) as cache:
         settings.WAGTAILFRONTENDCACHE = {
