@@ -23,6 +23,7 @@ from protocols_registry.models import (
 from protocols_registry.public_cache import any_view_restrictions, remembered
 from protocols_registry.shared_protocols import listed_protocols, shares_any
 from protocols_registry.validators import normalise_enterprise_number
+from protocols_registry.widgets import PlainSelect
 
 PUBLIC_STATUSES = [
     (value, label) for value, label in ProtocolStatus.choices if value != "draft"
@@ -43,7 +44,7 @@ class ProtocolFilterForm(forms.Form):
     unranked = False
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    party = forms.ChoiceField(label=_("Party"), required=False)
+    party = forms.ChoiceField(label=_("Party"), required=False, widget=PlainSelect)
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("all"))] + PUBLIC_STATUSES
     )
