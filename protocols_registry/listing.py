@@ -46,15 +46,21 @@ class ProtocolFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     party = forms.ChoiceField(label=_("Party"), required=False, widget=PlainSelect)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("all"))] + PUBLIC_STATUSES
+        label=_("Status"),
+        required=False,
+        choices=[("", _("all"))] + PUBLIC_STATUSES,
+        widget=PlainSelect,
     )
-    year = forms.ChoiceField(label=_("Year of approval"), required=False)
+    year = forms.ChoiceField(
+        label=_("Year of approval"), required=False, widget=PlainSelect
+    )
     periodicity = forms.ChoiceField(
         label=_("Periodicity"),
         required=False,
         choices=[("", _("all"))] + list(ProtocolPage.Periodicity.choices),
+        widget=PlainSelect,
     )
-    sort = forms.ChoiceField(label=_("Sort by"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, widget=PlainSelect)
 
     def __init__(self, data, index_page, protocols, **kwargs):
         super().__init__(data, **kwargs)

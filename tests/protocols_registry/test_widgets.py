@@ -23,7 +23,8 @@ def test_the_plain_select_writes_what_djangos_template_writes(value, attrs):
     assert "&lt;&amp;&gt;" in ours and "&quot;Gent&quot;" in ours
 
 
-def test_the_filter_form_uses_it_for_the_parties():
+def test_the_filter_form_uses_it_for_every_choice():
     from protocols_registry.listing import ProtocolFilterForm
 
-    assert isinstance(ProtocolFilterForm.base_fields["party"].widget, PlainSelect)
+    for name in ("party", "status", "year", "periodicity", "sort"):
+        assert isinstance(ProtocolFilterForm.base_fields[name].widget, PlainSelect)
