@@ -58,12 +58,8 @@ def _internal_entries(organisations):
     activities = ProcessingActivity.objects.all()
     processors = Processor.objects.all()
     if organisations is not None:
-        # The same scope as register_permissions: controlled or jointly controlled.
         ids = sorted(organisations)
-        joint = ProcessingActivity.joint_controllers.through.objects.filter(
-            organisation_id__in=ids
-        ).values("processingactivity_id")
-        activities = activities.filter(Q(controller_id__in=ids) | Q(pk__in=joint))
+        activities = activities.of_controllers(ids)
         processors = processors.filter(controller_id__in=ids)
     return activities, processors
 
@@ -166,6 +162,17 @@ def latest_done(*, scope, kind, page=None, organisations=None):
         .order_by("-finished_at", "-pk")
         .first()
     )
+
+
+def public_document(page, kind="pdf"):
+    """What the public register ``page`` serves as a file now, as (build, current):
+    the build of the register as it is (current); while that one is still being
+    made, the latest earlier build (not current); before any is done, (None, False).
+    Asking queues the build the register needs."""
+    build = request_build(scope=Build.Scope.PUBLIC, kind=kind, page=page)
+    if build.status == Build.Status.DONE:
+        return build, True
+    return latest_done(scope=Build.Scope.PUBLIC, kind=kind, page=page), False
 
 
 def user_may_read(user, build):

@@ -1,26 +1,9 @@
 """Form widgets of the public pages."""
 
 from django import forms
+from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-
-
-def _attributes(attrs):
-    # As django/forms/widgets/attrs.html: False leaves the attribute out, True
-    # writes its name alone.
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (
-                format_html(" {}", name)
-                if value is True
-                else format_html(' {}="{}"', name, value),
-            )
-            for name, value in attrs.items()
-            if value is not False
-        ),
-    )
 
 
 class PlainSelect(forms.Select):
@@ -40,7 +23,7 @@ class PlainSelect(forms.Select):
                 # Each option ends in a newline, as Django's included template does.
                 '\n  <option value="{}"{}>{}</option>\n',
                 (
-                    (option["value"], _attributes(option["attrs"]), option["label"])
+                    (option["value"], flatatt(option["attrs"]), option["label"])
                     for option in options
                 ),
             )
@@ -52,6 +35,6 @@ class PlainSelect(forms.Select):
         return format_html(
             '<select name="{}"{}>{}\n</select>',
             widget["name"],
-            _attributes(widget["attrs"]),
+            flatatt(widget["attrs"]),
             mark_safe("".join(groups)),  # noqa: S308 - each part built by format_html
         )

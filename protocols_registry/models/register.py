@@ -180,11 +180,15 @@ class ProcessingActivityQuerySet(models.QuerySet):
     def of_controller(self, organisation):
         """The register of ``organisation``: the activities it controls, and those
         where it is one of the joint controllers."""
+        return self.of_controllers([organisation])
+
+    def of_controllers(self, organisations):
+        """The registers of several organisations (instances or ids) together."""
         return self.filter(
-            Q(controller=organisation)
+            Q(controller__in=organisations)
             | Q(
                 pk__in=ProcessingActivity.joint_controllers.through.objects.filter(
-                    organisation=organisation
+                    organisation__in=organisations
                 ).values("processingactivity_id")
             )
         )

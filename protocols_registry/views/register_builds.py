@@ -137,19 +137,14 @@ def public_register_pdf(request, register_path):
     While the register has changed since, a new build is queued and the previous
     file served; before the first build is done, 503 with Retry-After."""
     page = _register_page(request, register_path)
-    build = register_builds.request_build(
-        scope=RegisterDocumentBuild.Scope.PUBLIC, kind="pdf", page=page
-    )
-    if build.status == RegisterDocumentBuild.Status.DONE:
+    build, current = register_builds.public_document(page, kind="pdf")
+    if build is not None and current:
         return serve_build(build, public=True)
-    previous = register_builds.latest_done(
-        scope=RegisterDocumentBuild.Scope.PUBLIC, kind="pdf", page=page
-    )
-    if previous is not None:
+    if build is not None:
         # Outdated while the new one builds: anyone may read it, but the HTTP
         # cache in front must not keep it, or it would outlive the new build (no
         # purge follows a build; the register change that started it was the purge).
-        response = serve_build(previous, public=True)
+        response = serve_build(build, public=True)
         del response["Cache-Control"]
         patch_cache_control(response, public=True, no_cache=True)
         return response
