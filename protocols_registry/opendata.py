@@ -5,6 +5,8 @@ fields at the end, never rename or remove one. The URIs do not depend on where a
 page lives, so they survive a site restructuring.
 """
 
+import csv
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -179,3 +181,21 @@ def csv_value(value):
     if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         value = "'" + value
     return value
+
+
+class _Echo:
+    """A file-like object whose write() returns the line, for streaming CSV."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(header, rows):
+    """CSV text line by line, for a streaming response: a byte-order mark first
+    (spreadsheet programs then read UTF-8), the header, then each row's values
+    through csv_value()."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff"
+    yield writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([csv_value(value) for value in row])

@@ -4,12 +4,12 @@ The column keys are a documented interface (docs/register-export.md): add column
 the end, never rename one. Each column names the art. 30(1) letter it answers.
 """
 
-import csv
 import io
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from protocols_registry import opendata
 from protocols_registry.models import ProcessingActivity, Processor
 from protocols_registry.models.register import REQUIRED_ELEMENTS
 from protocols_registry.opendata import csv_value
@@ -232,20 +232,16 @@ def iter_activities(queryset=None, chunk_size=200):
     return queryset.iterator(chunk_size=chunk_size)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def csv_lines(queryset=None, progress=None):
     """The register as CSV text, line by line (for a streaming response)."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    yield writer.writerow(column_headers())
-    for count, activity in enumerate(iter_activities(queryset), start=1):
-        yield writer.writerow([csv_value(value) for value in activity_row(activity)])
-        if progress:
-            progress(count)
+
+    def rows():
+        for count, activity in enumerate(iter_activities(queryset), start=1):
+            yield activity_row(activity)
+            if progress:
+                progress(count)
+
+    return opendata.csv_lines(column_headers(), rows())
 
 
 def xlsx_bytes(queryset=None, progress=None, processors=None):

@@ -11,14 +11,13 @@ register publishes (OSLO ``toestemming:VerwerkingsActiviteit``), Dublin Core for
 identifier, title and description, and DCAT for the dataset and its distributions.
 """
 
-import csv
 import json
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from protocols_registry.opendata import _base, csv_value, organisation_uri
+from protocols_registry.opendata import _base, csv_lines, organisation_uri
 
 FIELD_DOCUMENTATION = {
     "reference": "The controller's own reference of the activity.",
@@ -186,24 +185,17 @@ def _stamp():
 
 def csv_response(page, request):
     records = _records(page, request)
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield "\ufeff"
-        yield writer.writerow([str(CSV_HEADERS[key]) for key in FIELDS])
-        for record in records:
-            yield writer.writerow(
-                [
-                    csv_value(
-                        ("true" if record[key] else "false")
-                        if isinstance(record[key], bool)
-                        else record[key]
-                    )
-                    for key in FIELDS
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    rows = (
+        [
+            ("true" if record[key] else "false")
+            if isinstance(record[key], bool)
+            else record[key]
+            for key in FIELDS
+        ]
+        for record in records
+    )
+    lines = csv_lines([str(CSV_HEADERS[key]) for key in FIELDS], rows)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="verwerkingsregister-{_stamp()}.csv"'
     )
@@ -332,8 +324,3 @@ def jsonld_response(page, request):
         json.dumps(jsonld_document(page, request), ensure_ascii=False, indent=2),
         content_type="application/ld+json; charset=utf-8",
     )
-
-
-class _Echo:
-    def write(self, value):
-        return value

@@ -5,7 +5,6 @@ live wherever a site places those pages. Anything not published is out of reach:
 the querysets start from live, public pages only.
 """
 
-import csv
 import json
 
 from django.conf import settings
@@ -183,30 +182,20 @@ def feed_title(request, index_page):
     return _("%(list)s – %(site)s") % {"list": index_page.title, "site": owner}
 
 
-class _Echo:
-    """A file-like object whose write() returns the value, for streaming CSV."""
-
-    def write(self, value):
-        return value
-
-
 def protocol_export_csv(request, index_page):
     _form, protocols = filter_protocols(index_page, request.GET)
-    writer = csv.writer(_Echo())
     # The rows are written after the middleware has returned: what every row's URL
     # needs (the sites' root paths) is looked up now, within the request.
     index_page.get_url(request)
-
-    def rows():
-        yield "\ufeff"  # byte-order mark: spreadsheet programs then read UTF-8
-        yield writer.writerow(opendata.csv_header())
-        for page in protocols.iterator(chunk_size=500):
-            record = opendata.protocol_record(page, request)
-            yield writer.writerow(
-                [opendata.csv_value(record[f]) for f in opendata.CSV_FIELDS]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    records = (
+        opendata.protocol_record(page, request)
+        for page in protocols.iterator(chunk_size=500)
+    )
+    lines = opendata.csv_lines(
+        opendata.csv_header(),
+        ([record[f] for f in opendata.CSV_FIELDS] for record in records),
+    )
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="protocollen-{stamp}.csv"'
     return response
