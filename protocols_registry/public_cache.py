@@ -138,7 +138,18 @@ def invalidate(**kwargs):
 def _cacheable_request(request):
     if get_setting("PROTOCOLS_REGISTRY_CACHE_SECONDS") <= 0:
         return False
-    return _public_request(request)
+    return _public_request(request) and set(request.GET) <= cached_query_parameters()
+
+
+def cached_query_parameters():
+    """The query parameters the public pages read: the lists' filters and the page
+    number, the same set deploy/varnish/default.vcl keeps. An address with any
+    other parameter (?utm_source=…, ?a=1) is served but not stored, so junk
+    addresses cannot fill the page cache."""
+    from protocols_registry.listing import ProtocolFilterForm
+    from protocols_registry.views.register_public import RegisterFilterForm
+
+    return {*ProtocolFilterForm.base_fields, *RegisterFilterForm.base_fields, "page"}
 
 
 def _public_request(request):
@@ -331,15 +342,13 @@ def any_view_restrictions():
 
 
 class PublicPageCacheMiddleware:
-    """Answer a cached public page before URL resolution and Wagtail's routing,
-    which cost more than the rest of a cache hit together.
+    """Opens the request's scope of the public cache: the generation is read from
+    the shared cache once per request, and a cache that fails is given up for the
+    rest of the request instead of being waited for at every lookup.
 
-    Optional: without it the pages are still cached, one step later (in the page's
-    serve()). Put it last in MIDDLEWARE (before django-axes), so that every other
-    middleware still sees the request and adds its headers to the response; the
-    rules of what may be served from the cache are serve_cached()'s, and only pages
-    a PublicCacheMixin page stored are ever found. A hit skips Wagtail's
-    before_serve_page hooks, as a hit in serve() skips the page's own code.
+    It answers nothing itself: a cached page is found in the page's serve(), after
+    Wagtail's routing, its view restrictions and its before_serve_page hooks, so
+    that every rule Wagtail applies to a page also applies to its cached copy.
     """
 
     def __init__(self, get_response):
@@ -348,49 +357,29 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         scope = _request_scope.set({})
         try:
-            if _cacheable_request(request):
-                generation, entry = _lookup(request)
-                if entry is not None:
-                    return _answer(request, entry, generation)
             return self.get_response(request)
         finally:
             _request_scope.reset(scope)
 
 
 class PublicCacheMixin:
-    """For Wagtail page models whose public routes may be cached.
-
-    It also finds the page's view restrictions in one query instead of Wagtail's
-    two (ancestors, then restrictions), with the same rule: the restrictions of the
-    page and its ancestors, an alias taking those of its source page.
-    """
+    """For Wagtail page models whose public routes may be cached."""
 
     def get_view_restrictions(self):
-        from django.db.models import Q
-        from wagtail.models import PageViewRestriction
+        # Wagtail's own rule, skipped only while no page of the installation has
+        # a restriction (remembered per generation; a restriction's change starts
+        # a new one): most public bodies' sites have none, and Wagtail's hook
+        # and serve() below would otherwise ask the database twice each.
+        if not any_view_restrictions():
+            from wagtail.models import PageViewRestriction
 
-        # Once per page instance (one request): Wagtail's serve hook and serve()
-        # below both ask; a queryset, as Wagtail's own callers expect.
-        cached = getattr(self, "_view_restrictions", None)
-        if cached is None:
-            if not any_view_restrictions():
-                cached = PageViewRestriction.objects.none()
-            else:
-                paths = [
-                    self.path[:end]
-                    for end in range(self.steplen, len(self.path) + 1, self.steplen)
-                ]
-                cached = PageViewRestriction.objects.filter(
-                    Q(page__path__in=paths, page__alias_of__isnull=True)
-                    | Q(page__aliases__path__in=paths)
-                ).distinct()
-            self._view_restrictions = cached
-        return cached
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def serve(self, request, *args, **kwargs):
         parent = super()
         return serve_cached(
             request,
             lambda: parent.serve(request, *args, **kwargs),
-            restricted=bool(self.get_view_restrictions()),
+            restricted=self.get_view_restrictions().exists(),
         )

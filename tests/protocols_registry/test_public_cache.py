@@ -136,13 +136,53 @@ def test_a_page_opened_with_its_password_is_never_cached_for_the_next_visitor(
     assert not stranger.has_header("ETag")
 
 
-def test_a_hit_is_answered_before_wagtails_routing(db, client):
+def test_a_hit_still_passes_wagtails_routing_and_before_serve_page_hooks(db, client):
+    """A cached copy is found in the page's serve(), after everything Wagtail
+    applies to the page: a site's before_serve_page hook still decides."""
+    from django.http import HttpResponse
+    from wagtail import hooks
+
     page = build_protocol(title="Protocol uit de cache")
-    client.get(page.url)
-    response, queries = _get(client, page.url)
-    assert "Protocol uit de cache" in response.content.decode()
-    assert queries == 0
-    assert response["X-Frame-Options"] == "DENY"  # outer middleware still applies
+    first, first_queries = _get(client, page.url)
+    calls = []
+
+    def refuse(served_page, request, args, kwargs):
+        calls.append(served_page.pk)
+        return HttpResponse("geweigerd door de site", status=403)
+
+    with hooks.register_temporarily("before_serve_page", refuse):
+        refused = client.get(page.url)
+    assert calls == [page.pk]
+    assert refused.status_code == 403
+    assert "Protocol uit de cache" not in refused.content.decode()
+    hit, hit_queries = _get(client, page.url)
+    assert hit.content == first.content
+    assert hit_queries < first_queries
+    assert hit["X-Frame-Options"] == "DENY"  # the middleware still applies
+
+
+def test_junk_query_parameters_are_served_but_never_stored(db, client):
+    page = build_protocol(title="Protocol met rommel in het adres")
+    index_url = page.get_parent().url
+    client.get(index_url + "?q=rommel")
+    _, known_queries = _get(client, index_url + "?q=rommel")
+    for n in range(2):
+        response, queries = _get(client, f"{index_url}?q=rommel&utm_source={n}")
+        again, queries_again = _get(client, f"{index_url}?q=rommel&utm_source={n}")
+        assert "Protocol met rommel in het adres" in again.content.decode()
+        # Rendered each time: the second visit is no cheaper than the first.
+        assert queries_again == queries > known_queries
+
+
+def test_the_app_and_varnish_keep_the_same_query_parameters():
+    import re
+    from pathlib import Path
+
+    from protocols_registry.public_cache import cached_query_parameters
+
+    vcl = (Path(__file__).parents[2] / "deploy/varnish/default.vcl").read_text()
+    kept = re.search(r"\(\?!\(\?:([a-z_|]+)\)=\)", vcl).group(1).split("|")
+    assert set(kept) == cached_query_parameters()
 
 
 def test_a_restricted_protocol_leaves_the_list_and_its_search(db, client):
