@@ -4,9 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from protocols_registry.public_cache import PublicCacheMixin
 
-class HomePage(Page):
-    """The landing page of a public site: who publishes here, what and why."""
+
+class HomePage(PublicCacheMixin, Page):
+    """The landing page of a public site: who publishes here, what and why.
+
+    Cached and shared like the apps' public pages (the cache in front keeps it
+    too); any page change elsewhere purges every site, the home page with it."""
 
     organisation_name = models.CharField(
         _("organisation name"),

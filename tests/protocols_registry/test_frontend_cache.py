@@ -130,6 +130,7 @@ def test_public_pages_may_be_shared_by_the_cache_in_front(client, settings):
     settings.PROTOCOLS_REGISTRY_SHARED_CACHE_SECONDS = 3600
     page = build_protocol()
     for url in (
+        "/",  # the site's home page
         page.url,
         page.get_parent().url,
         page.get_parent().url + "feed/",
