@@ -77,9 +77,10 @@ def _public_protocols():
 
 def fingerprint(*, scope, kind, language, page=None, organisations=None):
     """What the file of this scope would be built from, as a hash: the entries'
-    count and last change, the register's history count (every save, delete and
-    many-to-many change of an entry adds a record), the organisations and, for the
-    public register, the published protocols it names."""
+    count and last change, the count of their history records (every save and
+    many-to-many change of an entry adds one), the organisations and, for the
+    public register, the published protocols it names. Only this scope's entries:
+    another controller's changes leave the file current."""
     if scope == Build.Scope.PUBLIC:
         activities, processors = _public_activities(page), Processor.objects.none()
         protocols = ProtocolPage.objects.live().aggregate(
@@ -96,11 +97,18 @@ def fingerprint(*, scope, kind, language, page=None, organisations=None):
         page.pk if page is not None else organisations_key(organisations),
         activities.aggregate(n=Count("pk"), last=Max("updated_at")),
         processors.aggregate(n=Count("pk"), last=Max("updated_at")),
-        register_version(),
+        _history_count(activities, processors),
         list(Organisation.objects.order_by("pk").values_list("pk", "name")),
         protocols,
     ]
     return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _history_count(activities, processors):
+    return (
+        ProcessingActivity.history.filter(id__in=activities.values("pk")).count()
+        + Processor.history.filter(id__in=processors.values("pk")).count()
+    )
 
 
 def _builds_of(*, scope, kind, page=None, organisations=None):

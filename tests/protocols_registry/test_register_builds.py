@@ -157,6 +157,28 @@ def test_a_register_change_outdates_the_build_and_old_files_are_deleted(world, q
     assert RegisterDocumentBuild.objects.filter(status=Status.DONE).count() == 2
 
 
+def test_only_changes_within_the_scope_outdate_its_build(world, queue):
+    """OCMW's register holds its own entries and Thuispunt's joint activity."""
+    client = world.client("dpo_ocmw")
+    client.get(export_url("pdf"))
+    work()
+    first = RegisterDocumentBuild.objects.get()
+
+    world.own_activity.name = "Alleen bij Thuispunt"
+    save_with_history(world.own_activity, user=None, reason="test")
+    response = client.get(export_url("pdf"))
+    read(response)
+    assert response.status_code == 200  # still the register as it is
+    assert RegisterDocumentBuild.objects.get() == first
+
+    world.joint.name = "Gezamenlijk, herzien"
+    save_with_history(world.joint, user=None, reason="test")
+    client.get(export_url("pdf"))
+    assert RegisterDocumentBuild.objects.exclude(pk=first.pk).get().status == (
+        Status.QUEUED
+    )
+
+
 @pytest.mark.parametrize(
     "role,readable",
     [
