@@ -26,6 +26,7 @@ import uuid
 from collections import OrderedDict
 from datetime import timedelta
 
+from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
@@ -161,8 +162,8 @@ def _public_request(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return False
-    messages = getattr(request, "_messages", None)
-    if messages is not None and len(messages):
+    # len() reads the waiting messages without marking them shown.
+    if len(get_messages(request)):
         return False
     return len(request.META.get("QUERY_STRING", "")) <= MAX_QUERY_LENGTH
 

@@ -257,3 +257,20 @@ def test_citizens_still_get_every_public_page_while_the_cache_is_down(
         failures = [r for r in caplog.records if "unavailable" in r.getMessage()]
         assert len(failures) == 1, (url, [r.getMessage() for r in failures])
         assert "127.0.0.1:1" not in caplog.text
+
+
+def test_a_page_shown_with_a_message_is_not_a_public_copy(rf):
+    """A flash message (after a form, a logout) belongs to one visitor."""
+    from django.contrib import messages
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    from protocols_registry.public_cache import _public_request
+
+    request = rf.get("/protocollen/")
+    request.user = AnonymousUser()
+    request._messages = CookieStorage(request)  # what MessageMiddleware attaches
+    assert _public_request(request)
+    messages.info(request, "Je bent afgemeld.")
+    assert not _public_request(request)
+    assert [str(m) for m in messages.get_messages(request)] == ["Je bent afgemeld."]
