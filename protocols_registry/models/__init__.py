@@ -2,14 +2,16 @@ from protocols_registry.models.advices import DPOAdvice
 from protocols_registry.models.decisions import ApprovalDecision
 from protocols_registry.models.harvest import HarvestedProtocol, HarvestSource
 from protocols_registry.models.organisations import Organisation, OrganisationMember
-from protocols_registry.models.protocols import (
+from protocols_registry.models.protocol_parts import (
     ProtocolDataItem,
     ProtocolDecision,
     ProtocolExchangeStep,
-    ProtocolIndexPage,
-    ProtocolPage,
     ProtocolParty,
     ProtocolSignatory,
+)
+from protocols_registry.models.protocols import (
+    ProtocolIndexPage,
+    ProtocolPage,
     ProtocolStatus,
 )
 from protocols_registry.models.register import (
