@@ -96,6 +96,9 @@ def transfer_list(request):
             "page_obj": page,
             "transfers": page.object_list,
             "today": timezone.localdate(),
+            "my_organisations": scoping.organisations_for(
+                request.user, "exchanges.view_transfer"
+            ),
         },
     )
 
@@ -109,7 +112,9 @@ def transfer_create(request):
     )
     if not protocol_form.is_valid():
         return TemplateResponse(
-            request, "exchanges/admin/transfer_protocol.html", {"form": protocol_form}
+            request,
+            "exchanges/admin/transfer_protocol.html",
+            {"form": protocol_form, "my_organisations": organisations},
         )
     protocol = protocol_form.cleaned_data["protocol"]
     form = TransferForm(

@@ -245,3 +245,16 @@ def test_a_member_of_both_sides_in_another_role_sees_nothing(client, world):
     client.force_login(editor)
     response = client.get(doors(world["foreign"].pk)["detail"][1])
     assert response.status_code == 302  # no exchanges permission at all
+
+
+def test_a_member_of_no_organisation_is_told_why_the_list_is_empty(client, world):
+    lone = make_user("officer-alone", roles.EXCHANGE_OFFICER)
+    client.force_login(lone)
+    listing = client.get(reverse("exchanges_admin:transfer_list")).content.decode()
+    assert "u bent van geen enkele lid" in listing
+    assert world["ours"].reference not in listing
+    step = client.get(reverse("exchanges_admin:transfer_create")).content.decode()
+    assert "u bent van geen enkele lid" in step
+    client.force_login(world["officer_a"])
+    listing = client.get(reverse("exchanges_admin:transfer_list")).content.decode()
+    assert "u bent van geen enkele lid" not in listing
