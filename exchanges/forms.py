@@ -15,13 +15,23 @@ from protocols_registry.models import (
 
 
 class ProtocolChoiceForm(forms.Form):
-    """Step 1 of recording a transfer: under which published protocol."""
+    """Step 1 of recording a transfer: under which published protocol. Only
+    protocols one of the user's organisations is party to (exchanges.scoping)."""
 
     protocol = forms.ModelChoiceField(
         label=_("Protocol"),
-        queryset=ProtocolPage.objects.live().order_by("-approval_date", "reference"),
+        queryset=ProtocolPage.objects.none(),
         help_text=_("Only published protocols can carry a transfer."),
     )
+
+    def __init__(self, *args, organisation_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["protocol"].queryset = (
+            ProtocolPage.objects.live()
+            .filter(parties__organisation_id__in=list(organisation_ids))
+            .distinct()
+            .order_by("-approval_date", "reference")
+        )
 
 
 class TransferForm(forms.Form):
@@ -59,9 +69,10 @@ class TransferForm(forms.Form):
         help_text=_("No personal data here: auditors read this note."),
     )
 
-    def __init__(self, *args, protocol, **kwargs):
+    def __init__(self, *args, protocol, organisation_ids, **kwargs):
         super().__init__(*args, **kwargs)
         self.protocol = protocol
+        self.organisation_ids = set(organisation_ids)
         decisions = [decision.pk for decision in protocol.approving_decisions()]
         self.fields["decision"].queryset = ApprovalDecision.objects.filter(
             pk__in=decisions
@@ -81,6 +92,22 @@ class TransferForm(forms.Form):
                 self.fields["sender"].initial = party.organisation_id
             elif party.role == "recipient":
                 self.fields["recipient"].initial = party.organisation_id
+
+    def clean(self):
+        data = super().clean()
+        sender, recipient = data.get("sender"), data.get("recipient")
+        # Both parties stay offered (one records a transfer to or from a partner);
+        # one of them must be the user's own organisation (exchanges.scoping).
+        if sender and recipient:
+            if not {sender.pk, recipient.pk} & self.organisation_ids:
+                self.add_error(
+                    "sender",
+                    _(
+                        "Sender: the sender or the recipient must be an "
+                        "organisation you record transfers for."
+                    ),
+                )
+        return data
 
 
 class UploadLinkForm(forms.Form):
@@ -143,7 +170,7 @@ class TransferFilterForm(forms.Form):
     protocol = forms.ModelChoiceField(
         label=_("Protocol"),
         required=False,
-        queryset=ProtocolPage.objects.filter(transfers__isnull=False).distinct(),
+        queryset=ProtocolPage.objects.none(),
     )
     status = forms.ChoiceField(
         label=_("Status"),
@@ -151,3 +178,11 @@ class TransferFilterForm(forms.Form):
         choices=[("", _("all"))] + Transfer.Status.choices,
     )
     retention_due = forms.BooleanField(label=_("Retention date passed"), required=False)
+
+    def __init__(self, *args, transfers, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only protocols of transfers the user sees: the others' would tell that
+        # transfers exist under them.
+        self.fields["protocol"].queryset = ProtocolPage.objects.filter(
+            pk__in=transfers.values("protocol_id")
+        )

@@ -15,6 +15,7 @@ from protocols_registry.models import (
     ApprovalDecision,
     DPOAdvice,
     Organisation,
+    OrganisationMember,
     ProtocolDataItem,
     ProtocolDecision,
     ProtocolIndexPage,
@@ -49,6 +50,23 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     enterprise_number = factory.LazyFunction(next_enterprise_number)
     city = "Gent"
     dpo_name = "Functionaris voor gegevensbescherming (fictief)"
+
+
+class OrganisationMemberFactory(factory.django.DjangoModelFactory):
+    """A user speaks for an organisation in their role(s)."""
+
+    class Meta:
+        model = OrganisationMember
+        django_get_or_create = ("user", "organisation")
+
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+def member_of(user, *organisations):
+    """Make ``user`` a member of each of ``organisations``; returns the user."""
+    for organisation in organisations:
+        OrganisationMemberFactory(user=user, organisation=organisation)
+    return user
 
 
 class ApprovalDecisionFactory(factory.django.DjangoModelFactory):

@@ -2,7 +2,9 @@
 
 Everything here sits behind the Wagtail admin login. Each view checks its own model
 permission; only the Exchange officer role holds ``download_payload``, so auditors
-see every record and trace but never the content.
+see the records and traces but never the content. Every transfer is reached
+through exchanges.scoping: a user sees only the transfers of their own
+organisations, and one out of scope answers 404.
 """
 
 import functools
@@ -19,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from exchanges import audit, deletion, retention, services, worklist
+from exchanges import audit, deletion, retention, scoping, services, worklist
 from exchanges.certificates import render_certificate
 from exchanges.crypto import DecryptionError
 from exchanges.forms import (
@@ -30,7 +32,7 @@ from exchanges.forms import (
     TransferForm,
     UploadLinkForm,
 )
-from exchanges.models import AuditEvent, AuditVerification, DeletionEvidence, Transfer
+from exchanges.models import AuditVerification, DeletionEvidence
 from exchanges.retention import RetentionPassed
 from exchanges.roles import may_open_personal_data
 from exchanges.uploads import install_encrypting_handler
@@ -56,19 +58,26 @@ def refused_past_retention(view):
     return wrapper
 
 
-def _transfer(pk):
-    return get_object_or_404(
-        Transfer.objects.select_related("protocol", "decision", "sender", "recipient"),
-        pk=pk,
-    )
+def _transfer(request, pk):
+    """The transfer if the user sees it (exchanges.scoping), else 404."""
+    return scoping.transfer_or_404(request, pk)
+
+
+def _require_work(request, transfer):
+    """Acting on a transfer one sees is for an Exchange officer of its sender or
+    recipient (an auditor of it, officer elsewhere, is refused as any auditor)."""
+    if not scoping.may_work_on(request.user, transfer):
+        services.record_refused_access(request, obj=transfer, transfer=transfer)
+        raise PermissionDenied
 
 
 @never_cache
 @require_safe
 def transfer_list(request):
     _require(request, "view_transfer")
-    form = TransferFilterForm(request.GET or None)
-    transfers = Transfer.objects.select_related("protocol", "sender", "recipient")
+    visible = scoping.visible_transfers(request.user)
+    form = TransferFilterForm(request.GET or None, transfers=visible)
+    transfers = visible.select_related("protocol", "sender", "recipient")
     if form.is_valid():
         if form.cleaned_data["protocol"]:
             transfers = transfers.filter(protocol=form.cleaned_data["protocol"])
@@ -87,6 +96,9 @@ def transfer_list(request):
             "page_obj": page,
             "transfers": page.object_list,
             "today": timezone.localdate(),
+            "my_organisations": scoping.organisations_for(
+                request.user, "exchanges.view_transfer"
+            ),
         },
     )
 
@@ -94,13 +106,20 @@ def transfer_list(request):
 @never_cache
 def transfer_create(request):
     _require(request, "add_transfer")
-    protocol_form = ProtocolChoiceForm(request.GET or None)
+    organisations = scoping.organisations_for(request.user, "exchanges.add_transfer")
+    protocol_form = ProtocolChoiceForm(
+        request.GET or None, organisation_ids=organisations
+    )
     if not protocol_form.is_valid():
         return TemplateResponse(
-            request, "exchanges/admin/transfer_protocol.html", {"form": protocol_form}
+            request,
+            "exchanges/admin/transfer_protocol.html",
+            {"form": protocol_form, "my_organisations": organisations},
         )
     protocol = protocol_form.cleaned_data["protocol"]
-    form = TransferForm(request.POST or None, protocol=protocol)
+    form = TransferForm(
+        request.POST or None, protocol=protocol, organisation_ids=organisations
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -138,10 +157,12 @@ def transfer_create(request):
 @never_cache
 @require_safe
 def transfer_detail(request, pk):
+    transfer = _transfer(request, pk)
     _require(request, "view_transfer")
-    transfer = _transfer(pk)
     payload = getattr(transfer, "payload", None)
-    events = AuditEvent.objects.filter(transfer_id=transfer.pk).order_by("sequence")
+    events = scoping.visible_events(request.user).filter(transfer_id=transfer.pk)
+    events = events.order_by("sequence")
+    may_work = scoping.may_work_on(request.user, transfer)
     return TemplateResponse(
         request,
         "exchanges/admin/transfer_detail.html",
@@ -154,10 +175,11 @@ def transfer_detail(request, pk):
             "links": transfer.upload_links.all(),
             "link_form": UploadLinkForm(),
             "delete_form": DeleteTransferForm(),
-            "can_open": may_open_personal_data(request.user),
+            "can_open": may_work and may_open_personal_data(request.user),
             "retention_passed": transfer.retention_passed(),
             "progress": worklist.progress(transfer),
-            "can_change": request.user.has_perm("exchanges.change_transfer"),
+            "can_change": may_work
+            and request.user.has_perm("exchanges.change_transfer"),
         },
     )
 
@@ -165,8 +187,9 @@ def transfer_detail(request, pk):
 @never_cache
 @require_POST
 def upload_link_create(request, pk):
+    transfer = _transfer(request, pk)
     _require(request, "add_uploadlink")
-    transfer = _transfer(pk)
+    _require_work(request, transfer)
     form = UploadLinkForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -201,8 +224,9 @@ def payload_upload(request, pk):
 
     The encrypting upload handler must be in place before the body is read, so CSRF
     is checked inside, after it (Django's documented pattern)."""
+    transfer = _transfer(request, pk)
     _require(request, "change_transfer")
-    transfer = _transfer(pk)
+    _require_work(request, transfer)
     handler = install_encrypting_handler(
         request, binding=services.payload_binding(transfer)
     )
@@ -231,9 +255,12 @@ def _payload_upload(request, transfer, handler):
 @require_safe
 @refused_past_retention
 def payload_download(request, pk):
-    transfer = _transfer(pk)
+    transfer = _transfer(request, pk)
     payload = getattr(transfer, "payload", None)
-    if not may_open_personal_data(request.user):
+    if not (
+        may_open_personal_data(request.user)
+        and scoping.may_work_on(request.user, transfer)
+    ):
         services.record_refused_access(
             request,
             obj=payload or transfer,
@@ -267,8 +294,9 @@ def payload_download(request, pk):
 @never_cache
 @require_POST
 def transfer_delete(request, pk):
+    transfer = _transfer(request, pk)
     _require(request, "change_transfer")
-    transfer = _transfer(pk)
+    _require_work(request, transfer)
     form = DeleteTransferForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Tick the confirmation to delete the data."))
@@ -288,7 +316,9 @@ def transfer_delete(request, pk):
 @require_safe
 def evidence_list(request):
     _require(request, "view_deletionevidence")
-    evidence = DeletionEvidence.objects.select_related("transfer", "transfer__protocol")
+    evidence = scoping.visible_evidence(request.user).select_related(
+        "transfer", "transfer__protocol"
+    )
     page = Paginator(evidence, 50).get_page(request.GET.get("page"))
     return TemplateResponse(
         request,
@@ -302,7 +332,8 @@ def evidence_list(request):
 def certificate_download(request, evidence_id):
     _require(request, "view_deletionevidence")
     evidence = get_object_or_404(
-        DeletionEvidence.objects.select_related("transfer__protocol"), pk=evidence_id
+        scoping.visible_evidence(request.user).select_related("transfer__protocol"),
+        pk=evidence_id,
     )
     content = render_certificate(evidence)
     response = HttpResponse(content, content_type="application/pdf")
@@ -321,7 +352,7 @@ def audit_log(request):
         (messages.success if result.ok else messages.error)(request, result.message)
         return redirect("exchanges_admin:audit_log")
     form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.order_by("-sequence")
+    events = scoping.visible_events(request.user).order_by("-sequence")
     if form.is_valid():
         data = form.cleaned_data
         if data["action"]:
@@ -329,7 +360,8 @@ def audit_log(request):
         if data["actor"]:
             events = events.filter(actor=data["actor"])
         if data["transfer"]:
-            ids = Transfer.objects.filter(reference=data["transfer"]).values("pk")
+            ids = scoping.visible_transfers(request.user, "exchanges.view_auditevent")
+            ids = ids.filter(reference=data["transfer"]).values("pk")
             events = events.filter(transfer_id__in=ids)
         if data["since"]:
             events = events.filter(created_at__date__gte=data["since"])

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from exchanges import handling_notes, services, worklist
+from exchanges import handling_notes, scoping, services, worklist
 from exchanges.crypto import DecryptionError
 from exchanges.list_import import ListFileError
 from exchanges.roles import may_open_personal_data
@@ -25,7 +25,10 @@ from exchanges.views.admin import _require, _transfer, refused_past_retention
 
 
 def _require_officer(request, transfer):
-    if not may_open_personal_data(request.user):
+    if not (
+        may_open_personal_data(request.user)
+        and scoping.may_work_on(request.user, transfer)
+    ):
         services.record_refused_access(
             request, obj=transfer, transfer=transfer, action="worklist.refused"
         )
@@ -35,7 +38,7 @@ def _require_officer(request, transfer):
 @never_cache
 @refused_past_retention
 def worklist_import(request, pk):
-    transfer = _transfer(pk)
+    transfer = _transfer(request, pk)
     _require_officer(request, transfer)
     try:
         result = worklist.read_delivered_list(transfer, request.user, request)
@@ -141,7 +144,7 @@ class HandleForm(forms.Form):
 @never_cache
 @refused_past_retention
 def worklist_view(request, pk):
-    transfer = _transfer(pk)
+    transfer = _transfer(request, pk)
     _require_officer(request, transfer)
     today = timezone.localdate()
     all_entries = list(transfer.list_entries.all())
@@ -240,8 +243,8 @@ def _handle(request, transfer, all_entries):
 @refused_past_retention
 def worklist_export(request, pk):
     """The auditor's export: pseudonyms, deadlines and outcomes only."""
+    transfer = _transfer(request, pk)
     _require(request, "view_transfer")
-    transfer = _transfer(pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = transfer.reference.replace("/", "-")
     response["Content-Disposition"] = (

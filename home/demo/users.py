@@ -113,11 +113,17 @@ def ensure_demo_users():
 
 # Who speaks for which party of the seed protocol: each party's DPO advises on a
 # protocol in the workflow, OCMW Gent's secretary links the Vast Bureau's decision.
+# Transfers are seen only by their own organisations (exchanges.scoping): the
+# officer and the auditor work for OCMW Gent and the fictional OCMW Voorbeeldstad,
+# a party to every demo transfer (home.demo.exchanges).
 DEMO_MEMBERSHIPS = [
     ("dpo", "0212.214.125"),  # OCMW Gent
     ("dpo-thuispunt", "0400.032.156"),  # Woonmaatschappij Thuispunt Gent
     ("secretary", "0212.214.125"),
     ("editor", "0212.214.125"),
+    ("officer", "0212.214.125"),
+    ("officer", "0999.123.457"),  # OCMW Voorbeeldstad (fictief)
+    ("auditor", "0999.123.457"),
 ]
 
 

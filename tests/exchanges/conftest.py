@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from exchanges import services
 from exchanges.uploads import encrypt_bytes
-from tests.factories import OrganisationFactory, build_protocol
+from tests.factories import OrganisationFactory, build_protocol, member_of
 
 LIST_CSV = (
     b"Naam;Voornaam;Rijksregisternummer;Status dossier CIR;Ontbrekende stukken;"
@@ -25,6 +25,19 @@ def protocol(db):
         parties=[sender, recipient],
         decision_date=datetime.date(2025, 3, 13),
     )
+
+
+@pytest.fixture
+def officer_user(officer_user, protocol):
+    """The Exchange officer of the protocol's sender: transfers are seen and worked
+    only by their own organisations' officers (exchanges.scoping)."""
+    return member_of(officer_user, protocol.party_organisations()[0])
+
+
+@pytest.fixture
+def auditor_user(auditor_user, protocol):
+    """The auditor of the protocol's recipient (the other side of its transfers)."""
+    return member_of(auditor_user, protocol.party_organisations()[-1])
 
 
 def make_transfer(protocol, user, **overrides):

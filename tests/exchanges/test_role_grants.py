@@ -16,6 +16,7 @@ from exchanges import audit, role_grants
 from exchanges.models import AuditEvent, RoleGrant
 from protocols_registry import roles
 from tests.conftest import PASSWORD, SecondFactorClient, make_user
+from tests.factories import member_of
 from tests.helpers import close_file, ensure_site
 from tests.security.conftest import totp_code
 
@@ -79,6 +80,9 @@ def test_a_superuser_alone_does_not_reach_personal_data(
 ):
     client.force_login(admin_user)
     officer = create_officer_in_the_admin(client)
+    # The superuser also makes them a member of the transfer's sender, so that
+    # nothing but the missing approval stands in the way (exchanges.scoping).
+    member_of(officer, payload.transfer.sender)
     browser = enrol_second_factor(officer)
     # Step 3: download. Refused, and the refusal is audited.
     download = reverse("exchanges_admin:payload_download", args=[payload.transfer_id])
@@ -124,6 +128,7 @@ def test_a_dpo_approves_and_only_then_the_role_opens_personal_data(
     client.force_login(admin_user)
     mail.outbox.clear()
     officer = create_officer_in_the_admin(client)
+    member_of(officer, payload.transfer.sender)  # an officer of the sender
     # The DPO is told.
     assert [message.to for message in mail.outbox] == [[dpo_user.email]]
     assert "wacht op uw goedkeuring" in mail.outbox[0].subject

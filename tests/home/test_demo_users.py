@@ -129,6 +129,22 @@ def test_the_demo_users_speak_for_the_seed_protocols_parties(
     ] == ["dpo-thuispunt"]
     secretaries = memberships.members_in_role([ocmw], roles.BOARD_SECRETARY)
     assert [u.username for u in secretaries] == ["secretary"]
-    # The four above and the auditor's two (it reads both controllers' registers,
-    # home.demo.register); loading twice adds nothing.
-    assert OrganisationMember.objects.count() == 6
+    # The four above, the officer's two, the auditor's three (it reads both
+    # controllers' registers, home.demo.register); loading twice adds nothing.
+    assert OrganisationMember.objects.count() == 9
+
+
+def test_the_demo_officer_and_auditor_see_every_demo_transfer(
+    credentials_file, monkeypatch
+):
+    from exchanges import scoping
+    from exchanges.models import Transfer
+
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    call_command("load_demo")
+    assert Transfer.objects.count() >= 2
+    for username in ("officer", "auditor"):
+        user = get_user_model().objects.get(username=username)
+        assert scoping.visible_transfers(user).count() == Transfer.objects.count()
+    officer = get_user_model().objects.get(username="officer")
+    assert scoping.workable_transfers(officer).count() == Transfer.objects.count()

@@ -25,7 +25,7 @@ from protocols_registry.models import ProcessingActivity, Processor
 from protocols_registry.register_history import save_with_history
 from tests.conftest import SecondFactorClient, make_user
 from tests.exchanges.conftest import LIST_CSV, attach_payload, make_transfer
-from tests.factories import build_protocol, protocol_index
+from tests.factories import build_protocol, member_of, protocol_index
 from tests.security import url_matrix
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +105,10 @@ class Samples:
         controller = self.protocol.party_organisations()[0]
         OrganisationMember.objects.create(
             user=self.users["auditor"], organisation=controller
+        )
+        # The officer works for it too: transfers are scoped by organisation.
+        OrganisationMember.objects.create(
+            user=self.users["officer"], organisation=controller
         )
         self.activity = save_with_history(
             ProcessingActivity(
@@ -357,6 +361,9 @@ def test_a_superuser_without_the_officer_role_cannot_open_a_payload(admin_user, 
     officer = make_user("officer-x", "Exchange officer")
     transfer = make_transfer(protocol, officer)
     attach_payload(transfer, officer)
+    # A member of the sender, yet not in the officer role: no transfer of it is
+    # theirs to see (exchanges.scoping), so the download is not found.
+    member_of(admin_user, *protocol.party_organisations())
     client.force_login(admin_user)
     response = client.get(f"/admin/exchanges/transfers/{transfer.pk}/download/")
-    assert response.status_code == 302
+    assert response.status_code == 404
