@@ -13,9 +13,14 @@ from django.utils.functional import cached_property
 
 
 class CountedUpTo(Paginator):
-    def __init__(self, object_list, per_page, limit, **kwargs):
+    def __init__(self, object_list, per_page, limit, found=None, **kwargs):
+        """``found``: the rows of ``object_list`` as the caller already counted them,
+        up to ``limit + 1`` at least (the search counts its matches once: listing.
+        filter_protocols); None to count them here."""
         super().__init__(object_list, per_page, **kwargs)
         self.limit = limit
+        if found is not None:
+            self.counted = (min(found, limit), found > limit)
 
     @cached_property
     def counted(self):
