@@ -130,7 +130,7 @@ def matching(protocols, words, count_up_to):
     ``EXISTS``, a count up to RANK_LIMIT and the list's own count."""
     for query in (words_query(words), prefix_query(words)):
         found = protocols.filter(search_vector=query)
-        count = found.order_by()[: count_up_to + 1].count()
+        count = found.order_by().values("pk")[: count_up_to + 1].count()
         if count:
             break
     return found, SearchRank(F("search_vector"), query), count
