@@ -45,26 +45,27 @@ class PlainSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
+        # Django gives each option outside a group a group of its own: the markup
+        # is joined as plain strings, every value escaped by _text(), and marked
+        # safe once.
         groups = []
         for group_name, options, _index in widget["optgroups"]:
-            rendered = mark_safe(  # noqa: S308 - every value escaped by _text()
-                "".join(
-                    # Each option ends in a newline, as Django's included
-                    # template does.
-                    f'\n  <option value="{_text(option["value"])}"'
-                    f"{_attributes(option['attrs']) if option['attrs'] else ''}>"
-                    f"{_text(option['label'])}</option>\n"
-                    for option in options
-                )
+            rendered = "".join(
+                # Each option ends in a newline, as Django's included template does.
+                f'\n  <option value="{_text(option["value"])}"'
+                f"{_attributes(option['attrs']) if option['attrs'] else ''}>"
+                f"{_text(option['label'])}</option>\n"
+                for option in options
             )
             if group_name:
-                rendered = format_html(
-                    '\n  <optgroup label="{}">{}\n  </optgroup>', group_name, rendered
+                rendered = (
+                    f'\n  <optgroup label="{_text(group_name)}">{rendered}\n'
+                    "  </optgroup>"
                 )
             groups.append(rendered)
         return format_html(
             '<select name="{}"{}>{}\n</select>',
             widget["name"],
             _attributes(widget["attrs"]),
-            mark_safe("".join(groups)),  # noqa: S308 - each part built by format_html
+            mark_safe("".join(groups)),  # noqa: S308 - every value escaped by _text()
         )
