@@ -25,12 +25,12 @@ def percentile(values, fraction):
 # --- public pages ---------------------------------------------------------------------
 
 
-def page_figures(url, *, repeat=20):
+def page_figures(url, *, repeat=20, warmup=2):
     """Median and p95 in-process time and the SQL query count of one anonymous GET,
     without the public-page cache (what every cache miss costs)."""
     client = Client()
     with override_settings(PROTOCOLS_REGISTRY_CACHE_SECONDS=0):
-        for _ in range(2):  # warm: the site menu and template caches
+        for _ in range(warmup):  # warm: the site menu and template caches
             response = client.get(url)
             if response.status_code != 200:
                 raise RuntimeError(f"{url} answers {response.status_code}.")

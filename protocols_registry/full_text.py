@@ -118,15 +118,22 @@ def prefix_query(words):
     )
 
 
-def matching(protocols, words):
-    """``(protocols, rank)``: those of ``protocols`` whose vector matches every word
-    of ``words`` (letters and digits, space-separated), by word form, or failing
-    that by prefix; and the relevance expression to order them by."""
+def matching(protocols, words, count_up_to):
+    """``(protocols, rank, count)``: those of ``protocols`` whose vector matches
+    every word of ``words`` (letters and digits, space-separated), by word form, or
+    failing that by prefix; the relevance expression to order them by; and how many
+    match, counted up to ``count_up_to + 1``.
+
+    One counting query per kind of match (``SELECT COUNT(*) FROM (… LIMIT n)``)
+    tells whether it found any, whether the matches are few enough to rank
+    (ranks_all) and the list's count (pagination.CountedUpTo): it replaces an
+    ``EXISTS``, a count up to RANK_LIMIT and the list's own count."""
     for query in (words_query(words), prefix_query(words)):
         found = protocols.filter(search_vector=query)
-        if found.exists():
+        count = found.order_by().values("pk")[: count_up_to + 1].count()
+        if count:
             break
-    return found, SearchRank(F("search_vector"), query)
+    return found, SearchRank(F("search_vector"), query), count
 
 
 def ranked_ids(protocols, query, limit=1000):
@@ -139,9 +146,8 @@ def ranked_ids(protocols, query, limit=1000):
     )
 
 
-def ranks_all(found):
-    """Whether the matches ``found`` are few enough to order by relevance. Always
-    on other databases, where Wagtail's backend ranks at most a thousand ids."""
-    if not available():
-        return True
-    return found.order_by()[: RANK_LIMIT + 1].count() <= RANK_LIMIT
+def ranks_all(count):
+    """Whether ``count`` matches (as matching() counted them) are few enough to
+    order by relevance. Always on other databases, where Wagtail's backend ranks at
+    most a thousand ids."""
+    return not available() or count <= RANK_LIMIT

@@ -281,11 +281,18 @@ def _apply(source, document, cleaned, now):
 
 def mirrored_sources(index_page):
     """The sources the list ``index_page`` shows, with their protocols: those
-    harvested at least once with something in them."""
-    return list(
-        HarvestSource.objects.filter(index=index_page, protocols__isnull=False)
-        .distinct()
-        .prefetch_related("protocols")
+    harvested at least once with something in them. Remembered per public-page
+    generation, as the list's choices are: a harvest starts a new one (above), and
+    so does any write to a source or its protocols (signals.public_change); a
+    query on every request of the list otherwise, for sources most installations
+    do not have."""
+    return public_cache.remembered(
+        f"harvest-sources:{index_page.pk}",
+        lambda: list(
+            HarvestSource.objects.filter(index=index_page, protocols__isnull=False)
+            .distinct()
+            .prefetch_related("protocols")
+        ),
     )
 
 

@@ -13,6 +13,7 @@ from django.db.models.functions import Cast, Concat, StrIndex
 from django.utils.translation import gettext_lazy as _
 
 from protocols_registry import full_text
+from protocols_registry.conf import get_setting
 from protocols_registry.models import (
     Organisation,
     ProtocolDecision,
@@ -42,6 +43,10 @@ class ProtocolFilterForm(forms.Form):
     # Set by filter_protocols() when a search matched too many protocols to order
     # them by relevance (protocols_registry.full_text.RANK_LIMIT).
     unranked = False
+    # Set by filter_protocols() when the search counted its matches (up to the
+    # list's count limit and beyond), so that the list need not count them again:
+    # pagination.CountedUpTo(found=form.found).
+    found = None
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     party = forms.ChoiceField(label=_("Party"), required=False, widget=PlainSelect)
@@ -118,6 +123,39 @@ def public_protocols(index_page, base=None):
     )
 
 
+# What a row of the HTML list shows (protocol_index_page.html) and its link needs
+# (shared_protocols.url_in_list: path and depth; Page.get_url: url_path; slug).
+# The rich text columns of a protocol are most of its row: loading them for a
+# page of 20 rows cost more than the list's query itself.
+LIST_ROW_FIELDS = (
+    "reference",
+    "title",
+    "approval_date",
+    "path",
+    "depth",
+    "url_path",
+    "slug",
+)
+
+
+def list_rows(protocols):
+    """``protocols`` with the fields and the parties a row of the HTML list shows,
+    nothing more: the list's own page query and the parties' names in a second.
+    The feed and the exports keep public_protocols()'s whole rows."""
+    return (
+        protocols.only(*LIST_ROW_FIELDS)
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=ProtocolParty.objects.select_related("organisation").only(
+                    "page_id", "organisation__name", "organisation__short_name"
+                ),
+            )
+        )
+    )
+
+
 def filter_protocols(index_page, params):
     """Apply the query-string filters to the protocols of ``index_page``.
 
@@ -149,10 +187,10 @@ def filter_protocols(index_page, params):
         protocols = with_party(protocols, party_number)
         query = ""
     if query:
-        protocols, rank = searched_protocols(index_page, protocols, query)
+        protocols, rank, form.found = searched_protocols(index_page, protocols, query)
         if sort == RELEVANCE and rank is None:
             return form, protocols
-        if sort == RELEVANCE and full_text.ranks_all(protocols):
+        if sort == RELEVANCE and full_text.ranks_all(form.found):
             return form, protocols.order_by(rank, "reference")
         # More matches than are worth ranking: newest first (the list's index), and
         # the page says so (form.unranked).
@@ -187,21 +225,26 @@ def with_party(protocols, enterprise_number):
 
 
 def searched_protocols(index_page, protocols, query):
-    """``(protocols, rank)``: those of ``protocols`` that match ``query``, and an
-    expression that orders them best first (None when nothing matches).
+    """``(protocols, rank, count)``: those of ``protocols`` that match ``query``, an
+    expression that orders them best first (None when nothing matches), and how
+    many match, counted up to past the list's count limit and full_text.RANK_LIMIT
+    (None where it is not counted here).
 
     On PostgreSQL the list's own query filters on the protocol's search vector
     (protocols_registry.full_text), which a GIN index serves; elsewhere the ids
     come from Wagtail's search backend first."""
     words = clean_query(query)
     if not words:
-        return protocols.none(), None
+        return protocols.none(), None, 0
     if full_text.available():
-        found, rank = full_text.matching(protocols, words)
-        return found, rank.desc()
+        count_up_to = max(
+            get_setting("PROTOCOLS_REGISTRY_LIST_COUNT_LIMIT"), full_text.RANK_LIMIT
+        )
+        found, rank, count = full_text.matching(protocols, words, count_up_to)
+        return found, rank.desc(), count
     ranked_ids = search_protocol_ids(index_page, words)
     rank = search_rank(ranked_ids) if ranked_ids else None
-    return protocols.filter(pk__in=ranked_ids), rank
+    return protocols.filter(pk__in=ranked_ids), rank, None
 
 
 def search_rank(ranked_ids):

@@ -13,15 +13,22 @@ from django.utils.functional import cached_property
 
 
 class CountedUpTo(Paginator):
-    def __init__(self, object_list, per_page, limit, **kwargs):
+    def __init__(self, object_list, per_page, limit, found=None, **kwargs):
+        """``found``: the rows of ``object_list`` as the caller already counted them,
+        up to ``limit + 1`` at least (the search counts its matches once: listing.
+        filter_protocols); None to count them here."""
         super().__init__(object_list, per_page, **kwargs)
         self.limit = limit
+        if found is not None:
+            self.counted = (min(found, limit), found > limit)
 
     @cached_property
     def counted(self):
         """``(rows, capped)``: the number of rows, at most ``limit``, and whether
-        there are more. One query: ``SELECT COUNT(*) FROM (… LIMIT limit + 1)``."""
-        found = self.object_list.order_by()[: self.limit + 1].count()
+        there are more. One query: ``SELECT COUNT(*) FROM (SELECT id … LIMIT limit + 1)``."""
+        # Only the ids in the subquery: the list's annotations (its status) need
+        # not be computed for a thousand rows to count them.
+        found = self.object_list.order_by().values("pk")[: self.limit + 1].count()
         return min(found, self.limit), found > self.limit
 
     @property

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 
@@ -16,25 +16,27 @@ class PlainSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
+        # Django gives each option outside a group a group of its own: the markup
+        # is joined as plain strings, every value escaped as format_html() would
+        # (conditional_escape), and marked safe once.
         groups = []
         for group_name, options, _index in widget["optgroups"]:
-            rendered = format_html_join(
-                "",
+            rendered = "".join(
                 # Each option ends in a newline, as Django's included template does.
-                '\n  <option value="{}"{}>{}</option>\n',
-                (
-                    (option["value"], flatatt(option["attrs"]), option["label"])
-                    for option in options
-                ),
+                f'\n  <option value="{conditional_escape(option["value"])}"'
+                f"{flatatt(option['attrs'])}>"
+                f"{conditional_escape(option['label'])}</option>\n"
+                for option in options
             )
             if group_name:
-                rendered = format_html(
-                    '\n  <optgroup label="{}">{}\n  </optgroup>', group_name, rendered
+                rendered = (
+                    f'\n  <optgroup label="{conditional_escape(group_name)}">'
+                    f"{rendered}\n  </optgroup>"
                 )
             groups.append(rendered)
         return format_html(
             '<select name="{}"{}>{}\n</select>',
             widget["name"],
             flatatt(widget["attrs"]),
-            mark_safe("".join(groups)),  # noqa: S308 - each part built by format_html
+            mark_safe("".join(groups)),  # noqa: S308 - every value escaped above
         )

@@ -26,7 +26,7 @@ from protocols_registry import opendata
 from protocols_registry.conf import get_setting
 from protocols_registry.files import serve_file
 from protocols_registry.harvest import mirrored_sources
-from protocols_registry.listing import filter_protocols, visible
+from protocols_registry.listing import filter_protocols, list_rows, visible
 from protocols_registry.pagination import CountedUpTo
 from protocols_registry.pdf.protocol import render_protocol_pdf
 from protocols_registry.protocol_content import protocol_content
@@ -38,9 +38,10 @@ from protocols_registry.validators import normalise_decision_reference
 def protocol_list(request, index_page):
     form, protocols = filter_protocols(index_page, request.GET)
     paginator = CountedUpTo(
-        protocols,
+        list_rows(protocols),
         get_setting("PROTOCOLS_REGISTRY_PAGE_SIZE"),
         limit=get_setting("PROTOCOLS_REGISTRY_LIST_COUNT_LIMIT"),
+        found=form.found,
     )
     page_obj = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()

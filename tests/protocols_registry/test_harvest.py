@@ -226,6 +226,20 @@ def test_the_public_list_shows_the_mirror_with_source_and_time(other, client):
     assert "Thuispunt Gent vzw, OCMW Gent" in html
 
 
+def test_the_list_shows_a_harvest_as_soon_as_it_is_done(other, client, settings):
+    # The list remembers its sources per public-page generation
+    # (harvest.mirrored_sources); the page cache is off, so only that could hide it.
+    settings.PROTOCOLS_REGISTRY_CACHE_SECONDS = 0
+    before = client.get(other.ours.url).content.decode()
+    assert "Protocollen van andere partijen" not in before
+    harvest(other.export, other.ours)
+    after = client.get(other.ours.url).content.decode()
+    assert "Gepubliceerd door Thuispunt Gent vzw" in after
+    HarvestedProtocol.objects.all().delete()
+    emptied = client.get(other.ours.url).content.decode()
+    assert "Protocollen van andere partijen" not in emptied
+
+
 def test_the_admin_refuses_to_change_the_mirror_even_to_a_superuser(
     other, client, admin_user
 ):

@@ -154,3 +154,28 @@ def test_a_list_page_costs_a_fixed_handful_of_queries(
     with django_assert_max_num_queries(LIST_LIMIT):
         found = references_in(client.get("/protocollen/", params))
     assert len(found) == (4 if "party" in params else 6)
+
+
+@postgresql_only
+def test_a_search_counts_its_matches_once(client):
+    from django.test.utils import CaptureQueriesContext
+
+    index = protocol_index()
+    for n in range(3):
+        build_protocol(title=f"Protocol {n} over kandidaat-huurders", index=index)
+    params = {"q": "kandidaat-huurders"}
+    assert client.get("/protocollen/", params).status_code == 200  # warm the menu
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get("/protocollen/", params).content.decode()
+    counts = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].startswith("SELECT COUNT(*)")
+    ]
+    # One count tells whether the words matched, whether to rank and the list's
+    # total; no EXISTS before it.
+    assert len(counts) == 1, counts
+    assert not any(
+        query["sql"].startswith("SELECT 1 AS") for query in captured.captured_queries
+    )
+    assert "3 protocollen gevonden." in html
