@@ -7,10 +7,13 @@ One module for every environment. It is safe by default: DEBUG is off unless
 """
 
 import datetime
+import importlib.util
 from pathlib import Path
 
 import dj_database_url
+import django
 from csp.constants import NONE, SELF
+from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -19,6 +22,15 @@ from config.env import env_bool, env_int, env_list, env_str
 from security.passwords import predictable_words
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# The immediate backend of the tasks framework that runs the register builds: Django's
+# own from Django 6 on, the django-tasks backport's before (register_builds imports
+# ``task`` from the same one).
+IMMEDIATE_TASK_BACKEND = (
+    "django.tasks.backends.immediate.ImmediateBackend"
+    if importlib.util.find_spec("django.tasks")
+    else "django_tasks.backends.immediate.ImmediateBackend"
+)
 VAR_DIR = Path(env_str("DJANGO_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -496,11 +508,15 @@ EXCHANGES_PSEUDONYM_KEY_FILE = env_str(
 # the database, emptied by `manage.py db_worker --backend documents`
 # (deploy/systemd/protocol-registry-worker.service). DJANGO_DOCUMENT_TASKS=immediate
 # builds them in the request instead: the default with DEBUG on (make run, no worker).
+# Wagtail 8.0 queues its tasks through the backport even on Django 6, whose built-in
+# framework (django.tasks) runs the register builds: "default" stays the backport's,
+# "documents" is the framework's that protocols_registry.register_builds uses.
 _IMMEDIATE_TASKS = {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+_IMMEDIATE_DOCUMENT_TASKS = {"BACKEND": IMMEDIATE_TASK_BACKEND}
 TASKS = {
     "default": _IMMEDIATE_TASKS,
     "documents": (
-        _IMMEDIATE_TASKS
+        _IMMEDIATE_DOCUMENT_TASKS
         if env_str("DJANGO_DOCUMENT_TASKS", "immediate" if DEBUG else "database")
         == "immediate"
         else {"BACKEND": "django_tasks_db.DatabaseBackend"}
@@ -519,21 +535,43 @@ PASSWORD_EXTRA_DICTIONARY = predictable_words(
 )
 
 # --- E-mail (password reset) --------------------------------------------------------
-EMAIL_BACKEND = env_str(
+smtp_email_backend = "django.core.mail.backends.smtp.EmailBackend"
+email_backend = env_str(
     "DJANGO_EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else smtp_email_backend,
 )
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 587)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+smtp_options = {
+    "host": env_str("EMAIL_HOST", "localhost"),
+    "port": env_int("EMAIL_PORT", 587),
+    "username": env_str("EMAIL_HOST_USER"),
+    "password": env_str("EMAIL_HOST_PASSWORD"),
+    "use_tls": env_bool("EMAIL_USE_TLS", True),
+}
+if hasattr(mail, "mailers"):
+    # Django 6.1 replaces the EMAIL_* settings by MAILERS (the old ones warn and go in
+    # Django 2028, and may not stand beside MAILERS). Same environment variables.
+    MAILERS = {
+        "default": {
+            "BACKEND": email_backend,
+            # Other backends (console, a test's locmem) refuse the SMTP options.
+            "OPTIONS": smtp_options if email_backend == smtp_email_backend else {},
+        }
+    }
+else:
+    EMAIL_BACKEND = email_backend
+    EMAIL_HOST = smtp_options["host"]
+    EMAIL_PORT = smtp_options["port"]
+    EMAIL_HOST_USER = smtp_options["username"]
+    EMAIL_HOST_PASSWORD = smtp_options["password"]
+    EMAIL_USE_TLS = smtp_options["use_tls"]
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "protocolregister@localhost")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Operators who get alerts (a broken audit chain): "name@example.org,other@example.org".
-ADMINS = [(address, address) for address in env_list("DJANGO_ADMINS")]
+# Django 6 takes plain addresses and deprecates the (name, address) pairs 5.2 needs.
+ADMINS = [
+    address if django.VERSION >= (6, 0) else (address, address)
+    for address in env_list("DJANGO_ADMINS")
+]
 
 # --- Content Security Policy (django-csp) ----------------------------------------------
 # Strict on the public site, the login pages and the upload page: scripts and styles
@@ -577,6 +615,7 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         # One line per background task is noise, not an audit trail.
         "django_tasks": {"level": "WARNING"},
+        "django.tasks": {"level": "WARNING"},
         # django-axes repeats what security.auth logs, with more detail than needed.
         "axes": {"level": "WARNING"},
     },

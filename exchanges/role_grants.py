@@ -17,7 +17,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from exchanges import audit
 from exchanges.conf import get_setting
 from exchanges.models import RoleGrant
+from exchanges.operator_mail import send_each
 
 OPENS_PERSONAL_DATA = {
     "permissions__content_type__app_label": "exchanges",
@@ -240,7 +240,4 @@ def _tell_approvers(grant_pk):
             "role": grant.group,
             "url": url,
         }
-    send_mass_mail(
-        [(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients],
-        fail_silently=True,
-    )
+    send_each([(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients])

@@ -23,7 +23,13 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db.models import Count, Max, Q
 from django.utils import timezone, translation
-from django_tasks import task
+
+try:
+    # Django 6 has the tasks framework built in, and django-tasks-db then runs only
+    # its tasks: the register builds must be those.
+    from django.tasks import task
+except ImportError:  # Django 5.2: the django-tasks backport
+    from django_tasks import task
 
 from protocols_registry.conf import get_setting
 from protocols_registry.models import (
@@ -209,7 +215,10 @@ def download_name(build):
     return f"{prefix}-{stamp.date().isoformat()}.{build.kind}"
 
 
-@task()
+# The backend named at import: its framework's Task class is the one the task gets
+# (on Django 6, Wagtail's "default" may still be the backport's); enqueue() still
+# picks the backend named then.
+@task(backend=get_setting("PROTOCOLS_REGISTRY_DOCUMENT_TASK_BACKEND"))
 def build_register_document(build_id):
     """The task: build the file of ``build_id``. A failure is kept on the build (and
     logged); the next request queues a new one."""

@@ -16,6 +16,7 @@ os.environ.setdefault(
 )
 
 from config.settings import *  # noqa: E402, F403
+from config.settings import IMMEDIATE_TASK_BACKEND  # noqa: E402
 
 # Hashing with Argon2 on every test login would make the suite slow; the production
 # hasher list is asserted separately against config.settings.
@@ -37,6 +38,6 @@ WHITENOISE_AUTOREFRESH = True
 # real queue in the database, and runs its worker.
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "documents": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "documents": {"BACKEND": IMMEDIATE_TASK_BACKEND},
     "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }

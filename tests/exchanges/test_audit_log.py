@@ -5,6 +5,7 @@ import datetime
 import json
 import threading
 
+import django
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
@@ -110,7 +111,9 @@ def test_removing_the_newest_events_is_found_after_a_good_verification():
 
 
 def test_the_command_names_the_first_broken_event_and_fails(settings, mailoutbox):
-    settings.ADMINS = [("ops@example.org", "ops@example.org")]
+    # Django 6 takes plain addresses, 5.2 (name, address) pairs (config.settings).
+    ops = "ops@example.org"
+    settings.ADMINS = [ops] if django.VERSION >= (6, 0) else [(ops, ops)]
     events = append(3)
     call_command("verify_audit_log")
     assert mailoutbox == []
@@ -124,6 +127,23 @@ def test_the_command_names_the_first_broken_event_and_fails(settings, mailoutbox
     assert AuditVerification.objects.latest().first_broken_sequence == 2
     assert [mail.to for mail in mailoutbox] == [["ops@example.org"]] * 2
     assert "#2" in mailoutbox[0].body
+
+
+def test_a_mail_server_that_is_down_does_not_hide_the_broken_log(
+    settings, monkeypatch, caplog
+):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("no SMTP server")
+
+    monkeypatch.setattr("exchanges.operator_mail.mail_admins", refuse)
+    events = append(2)
+    raw(
+        "UPDATE exchanges_auditevent SET actor = 'iemand' WHERE id = %s", [events[1].pk]
+    )
+    with pytest.raises(CommandError, match="#2"):
+        call_command("verify_audit_log")
+    assert "Alert to the admins not mailed (Audit log BROKEN)" in caplog.text
+    assert "ConnectionRefusedError" in caplog.text
 
 
 def test_events_hold_no_personal_data_fields():

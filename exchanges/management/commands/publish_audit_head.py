@@ -1,7 +1,7 @@
-from django.core.mail import mail_admins
 from django.core.management.base import BaseCommand, CommandError
 
 from exchanges import audit_heads, refusals
+from exchanges.operator_mail import alert_admins
 
 
 class Command(BaseCommand):
@@ -29,11 +29,10 @@ class Command(BaseCommand):
         try:
             publication = audit_heads.publish(mail=mail)
         except audit_heads.HeadRefused as refusal:
-            mail_admins(
+            alert_admins(
                 "Audit log: head NOT signed",
                 f"publish_audit_head refused to sign: {refusal}\n"
                 "Follow 'The audit log is broken' in docs/deployment.md.",
-                fail_silently=True,
             )
             raise CommandError(f"Head not signed: {refusal}") from None
         self.stdout.write(publication.message)
@@ -41,11 +40,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  written to {place}")
         if publication.failed:
             failed = ", ".join(f"{k} ({v})" for k, v in publication.failed.items())
-            mail_admins(
+            alert_admins(
                 "Audit log: head not written everywhere",
                 f"The head of {publication.head.tree_size} events could not be "
                 f"written to: {failed}.",
-                fail_silently=True,
             )
             raise CommandError(f"Head signed but not written to: {failed}.")
         self.stdout.write(self.style.SUCCESS("Done."))

@@ -1,11 +1,11 @@
 import logging
 from pathlib import Path
 
-from django.core.mail import mail_admins
 from django.core.management.base import BaseCommand, CommandError
 
 from exchanges import audit, audit_heads, retention_audit
 from exchanges.models import AuditVerification
+from exchanges.operator_mail import alert_admins
 from exchanges.tlog_verify import VerificationError, VerifierKey
 
 logger = logging.getLogger("exchanges.audit")
@@ -79,10 +79,9 @@ class Command(BaseCommand):
             )
         logger.error("Audit log broken: %s", message)
         # The scheduler may not watch exit codes: tell the site's admins directly.
-        mail_admins(
+        alert_admins(
             "Audit log BROKEN",
             f"verify_audit_log found: {message}.\n"
             "Follow 'The audit log is broken' in docs/deployment.md.",
-            fail_silently=True,
         )
         raise CommandError(f"Audit log BROKEN: {message}.")

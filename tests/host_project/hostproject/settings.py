@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from django.core import mail
 
 BASE_DIR = Path(__file__).resolve().parent
 STATE = Path(os.environ.get("HOST_STATE_DIR") or tempfile.mkdtemp(prefix="host-site-"))
@@ -88,6 +89,10 @@ MEDIA_URL = "/bestanden/"
 WAGTAIL_SITE_NAME = "Gemeente Proefdorp"
 WAGTAILADMIN_BASE_URL = "http://localhost"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The extension mails (breach notices, workflow steps): from Django 6.1 on a site names
+# its mailer, or every mail warns that Django 2028 will have no default one.
+if hasattr(mail, "mailers"):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
 
 # The extension's settings (all optional; docs/extension.md lists their defaults).
 PROTOCOLS_REGISTRY_BASE_TEMPLATE = "host_base.html"
