@@ -23,7 +23,6 @@ from bench.report import Row, ms, number, render_markdown, render_text, verdict
 DETAIL_QUERY_LIMIT = 12
 LIST_QUERY_LIMIT = 15
 UNCACHED_SHARE = 0.10
-CACHED_SHARE = 0.50
 # Issue 22: the cached detail page through Varnish against nginx serving the file.
 VARNISH_SHARE = 0.50
 ENCRYPTION_SHARE = 0.80
@@ -248,14 +247,16 @@ class Benchmark:
             "≈ 2 500 req/s on the reference machine",
         )
         for name in ("detail", "list"):
-            for label, share in (
-                ("uncached", UNCACHED_SHARE),
-                ("cached", CACHED_SHARE),
-            ):
+            for label in ("uncached", "cached"):
                 result = results[name, label]
                 bare = results["bare", label]["rps"]
                 ratio = result["rps"] / bare if bare else 0
-                target = f"≥ {share:.0%} of bare" if name == "detail" else "—"
+                # Issue 22: the cached figure that counts is Varnish's (below); the
+                # app's own page cache is the second level, behind Wagtail's
+                # routing and hooks, and shown for information.
+                judged = name == "detail" and label == "uncached"
+                share = UNCACHED_SHARE
+                target = f"≥ {share:.0%} of bare" if judged else "—"
                 self.row(
                     f"{name} page {label}: requests/s (p50 / p95)",
                     f"{number(result['rps'])} = {ratio:.1%} of bare "
@@ -264,7 +265,7 @@ class Benchmark:
                     if name == "detail"
                     else "bakerydemo blog index 26 req/s",
                     target,
-                    verdict(ratio >= share) if name == "detail" else "info",
+                    verdict(ratio >= share) if judged else "info",
                 )
                 if result["errors"]:
                     self.notes.append(
