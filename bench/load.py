@@ -68,13 +68,15 @@ def _stop(process):
 
 
 @contextmanager
-def serve(*, page_cache, workers=2, extra_env=None):
-    """Run gunicorn on the benchmark site; yield its base URL."""
+def serve(*, page_cache, fragment_cache=True, workers=2, extra_env=None):
+    """Run gunicorn on the benchmark site; yield its base URL. ``page_cache``: the
+    app's whole-page cache; ``fragment_cache``: its kept protocol texts."""
     port = _free_port()
     env = dict(os.environ)
     env.update(
         {
             "BENCH_PAGE_CACHE": "1" if page_cache else "0",
+            "BENCH_FRAGMENT_CACHE": "1" if fragment_cache else "0",
             "WEB_CONCURRENCY": str(workers),
             # gunicorn.conf.py imports the project's own modules.
             "PYTHONPATH": os.pathsep.join(

@@ -27,9 +27,12 @@ def percentile(values, fraction):
 
 def page_figures(url, *, repeat=20, warmup=2):
     """Median and p95 in-process time and the SQL query count of one anonymous GET,
-    without the public-page cache (what every cache miss costs)."""
+    without the public-page cache and without kept protocol texts (what a miss of
+    both costs)."""
     client = Client()
-    with override_settings(PROTOCOLS_REGISTRY_CACHE_SECONDS=0):
+    with override_settings(
+        PROTOCOLS_REGISTRY_CACHE_SECONDS=0, PROTOCOLS_REGISTRY_FRAGMENT_CACHE_SECONDS=0
+    ):
         for _ in range(warmup):  # warm: the site menu and template caches
             response = client.get(url)
             if response.status_code != 200:

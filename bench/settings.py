@@ -39,5 +39,11 @@ PROTOCOLS_REGISTRY_CACHE_SECONDS = (
     300 if os.environ.get("BENCH_PAGE_CACHE", "1") != "0" else 0
 )
 
+# The rendered protocol texts (protocols_registry.fragment_cache), on unless a
+# server is started to show what a page costs without them.
+PROTOCOLS_REGISTRY_FRAGMENT_CACHE_SECONDS = (
+    24 * 3600 if os.environ.get("BENCH_FRAGMENT_CACHE", "1") != "0" else 0
+)
+
 # The bytes /bench/bare/ answers with (a copy of the protocol detail page).
 BENCH_BARE_FILE = os.environ.get("BENCH_BARE_FILE", "")

@@ -17,6 +17,10 @@ DEFAULTS = {
     "PROTOCOLS_REGISTRY_LIST_COUNT_LIMIT": 1000,
     # Seconds an anonymous public page (list, detail, PDF, feed) stays in the cache.
     "PROTOCOLS_REGISTRY_CACHE_SECONDS": 300,
+    # Seconds a rendered protocol text stays in the same cache (protocols_registry.
+    # fragment_cache); a change to anything public makes it unreachable at once,
+    # so this only bounds how long an unread one takes room. 0: rendered each time.
+    "PROTOCOLS_REGISTRY_FRAGMENT_CACHE_SECONDS": 24 * 3600,
     # Seconds an HTTP cache in front (Varnish, deploy/varnish) may keep a public
     # page: sent as s-maxage, capped at the next local midnight (a protocol's status
     # follows the date). 0: no shared cache in front, pages say "public, no-cache"

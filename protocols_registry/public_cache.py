@@ -308,10 +308,12 @@ def allow_shared_caching(response):
     return response
 
 
-def remembered(name, compute, timeout=24 * 3600):
+def remembered(name, compute, timeout=24 * 3600, *, keep_empty=True):
     """A value derived from what the public pages show (the party and year choices
     of a list, whether any page is restricted), computed once per generation: any
-    change that could alter it starts a new one."""
+    change that could alter it starts a new one. ``keep_empty=False``: an empty
+    value is returned but not kept, so names taken from addresses that find
+    nothing cannot fill the cache."""
     if cache_unavailable():
         return compute()
     try:
@@ -326,6 +328,8 @@ def remembered(name, compute, timeout=24 * 3600):
         return compute()
     if value is None:
         value = compute()
+        if not value and not keep_empty:
+            return value
         try:
             page_cache().set(key, value, timeout)
         except Exception as error:  # noqa: BLE001 - a cache that only reads (failover)

@@ -708,7 +708,23 @@ class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
         return version_diff(request, self, number)
 
 
-# Protocols at a depth with a slug: the pages a protocol list's children may be
-# (usually one; ProtocolIndexPage.route keeps the one below the list).
 def protocols_by_depth_and_slug(depth, slug):
-    return ProtocolPage.objects.filter(depth=depth, slug=slug).order_by()
+    """The protocols at ``depth`` with ``slug``: the pages a protocol list's child
+    may be (usually one; ProtocolIndexPage.route keeps the one below the list).
+
+    Remembered per public-cache generation like home's sections (any publication,
+    move or change starts a new one), so that routing to a protocol costs no query
+    while nothing changes; a slug that finds nothing is not remembered. Without the
+    search vector, which no page shows and which is larger than most of the text.
+    """
+    from protocols_registry.public_cache import remembered
+
+    return remembered(
+        f"protocols-at:{depth}:{slug}",
+        lambda: list(
+            ProtocolPage.objects.filter(depth=depth, slug=slug)
+            .defer("search_vector")
+            .order_by()
+        ),
+        keep_empty=False,
+    )

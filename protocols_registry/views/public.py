@@ -29,7 +29,6 @@ from protocols_registry.harvest import mirrored_sources
 from protocols_registry.listing import filter_protocols, list_rows, visible
 from protocols_registry.pagination import CountedUpTo
 from protocols_registry.pdf.protocol import render_protocol_pdf
-from protocols_registry.protocol_content import protocol_content
 from protocols_registry.public_cache import allow_shared_caching
 from protocols_registry.sections import HEADINGS, SECTIONS
 from protocols_registry.validators import normalise_decision_reference
@@ -70,11 +69,11 @@ def protocol_detail(request, page, **overrides):
 
     # Each heading translated once: the contents list and the section both show it.
     headings = {key: str(heading) for key, heading in HEADINGS.items()}
-    content = protocol_content(page, draft=getattr(request, "is_preview", False))
     context = page.get_context(request)
     context.update(
         {
-            **vars(content),
+            # The parties, decisions, advices… are read by the template, inside the
+            # fragment it may keep (protocols_registry.fragment_cache).
             "base_template": get_setting("PROTOCOLS_REGISTRY_BASE_TEMPLATE"),
             "uri": opendata.protocol_uri(page),
             # The page opens with what it means for citizens (its own include,
