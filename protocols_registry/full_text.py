@@ -24,6 +24,8 @@ from django.db import connection
 from django.db.models import F, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Concat
 
+from protocols_registry.pagination import count_up_to
+
 CONFIG = "dutch"
 # Rich text columns of ProtocolPage the public search looks in, as in its
 # search_fields (besides reference, title, summary and the party names).
@@ -118,11 +120,11 @@ def prefix_query(words):
     )
 
 
-def matching(protocols, words, count_up_to):
+def matching(protocols, words, limit):
     """``(protocols, rank, count)``: those of ``protocols`` whose vector matches
     every word of ``words`` (letters and digits, space-separated), by word form, or
     failing that by prefix; the relevance expression to order them by; and how many
-    match, counted up to ``count_up_to + 1``.
+    match, counted up to ``limit + 1``.
 
     One counting query per kind of match (``SELECT COUNT(*) FROM (… LIMIT n)``)
     tells whether it found any, whether the matches are few enough to rank
@@ -130,7 +132,7 @@ def matching(protocols, words, count_up_to):
     ``EXISTS``, a count up to RANK_LIMIT and the list's own count."""
     for query in (words_query(words), prefix_query(words)):
         found = protocols.filter(search_vector=query)
-        count = found.order_by().values("pk")[: count_up_to + 1].count()
+        count = count_up_to(found, limit)
         if count:
             break
     return found, SearchRank(F("search_vector"), query), count

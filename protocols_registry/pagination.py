@@ -12,6 +12,14 @@ from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
 
+def count_up_to(rows, limit):
+    """How many rows the queryset ``rows`` has, counted up to ``limit + 1`` at most,
+    in one query: ``SELECT COUNT(*) FROM (SELECT id … LIMIT limit + 1)``. Only the
+    ids in the subquery: annotations (a list's status) need not be computed for a
+    thousand rows to count them."""
+    return rows.order_by().values("pk")[: limit + 1].count()
+
+
 class CountedUpTo(Paginator):
     def __init__(self, object_list, per_page, limit, found=None, **kwargs):
         """``found``: the rows of ``object_list`` as the caller already counted them,
@@ -25,10 +33,8 @@ class CountedUpTo(Paginator):
     @cached_property
     def counted(self):
         """``(rows, capped)``: the number of rows, at most ``limit``, and whether
-        there are more. One query: ``SELECT COUNT(*) FROM (SELECT id … LIMIT limit + 1)``."""
-        # Only the ids in the subquery: the list's annotations (its status) need
-        # not be computed for a thousand rows to count them.
-        found = self.object_list.order_by().values("pk")[: self.limit + 1].count()
+        there are more, in one query."""
+        found = count_up_to(self.object_list, self.limit)
         return min(found, self.limit), found > self.limit
 
     @property
