@@ -19,10 +19,22 @@ from security.logging import JsonFormatter, redact
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 # Sync workers: requests are short; uploads are buffered by the proxy in front.
-workers = int(
-    os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8))
-)
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Without REDIS_URL the caches live in each process's memory (config/settings.py):
+# the public cache's generation, the used one-time codes and the login throttles
+# would differ from worker to worker, so a withdrawn protocol would stay served by
+# the workers that did not see the change, and a used code be accepted by another.
+# One process with threads then keeps them one; with Redis, processes share them.
+_CONCURRENCY = min(2 * multiprocessing.cpu_count() + 1, 8)
+_SHARED_CACHE = bool(os.environ.get("REDIS_URL"))
+workers = int(os.environ.get("WEB_CONCURRENCY", _CONCURRENCY if _SHARED_CACHE else 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 1 if _SHARED_CACHE else _CONCURRENCY))
+if workers > 1 and not _SHARED_CACHE:
+    logging.getLogger("gunicorn.error").warning(
+        "%s worker processes without REDIS_URL: each keeps its own caches, so a "
+        "change or a used one-time code is not seen by the others "
+        "(docs/deployment.md, Redis).",
+        workers,
+    )
 # Uploads of up to 200 MB and large exports need more than the default 30 s.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30

@@ -23,12 +23,18 @@ def refresh_approval_dates(sender, instance, **kwargs):
     page_ids = ProtocolDecision.objects.filter(decision=instance).values_list(
         "page_id", flat=True
     )
+    changed = False
     for page in ProtocolPage.objects.filter(pk__in=list(page_ids)):
         approval_date = page.compute_approval_date()
         if approval_date != page.approval_date:
             # Update the column only: a full save would run the publication guard
             # and create no revision, neither of which is wanted for derived data.
             ProtocolPage.objects.filter(pk=page.pk).update(approval_date=approval_date)
+            changed = True
+    if changed:
+        # After the decision's own new generation (public_change ran first): a
+        # request in between may have remembered a page with the old date.
+        public_cache.invalidate()
 
 
 def refresh_party_search_vectors(sender, instance, raw=False, **kwargs):

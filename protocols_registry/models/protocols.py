@@ -23,7 +23,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from protocols_registry import full_text
+from protocols_registry import full_text, public_cache
 from protocols_registry.fields import DecisionReferenceField
 from protocols_registry.models.versions import DecisionEffect
 from protocols_registry.public_cache import PublicCacheMixin
@@ -668,6 +668,9 @@ class ProtocolPage(PublicCacheMixin, RoutablePageMixin, Page):
             type(self).objects.filter(pk=self.pk).update(
                 text_changed_at=self.text_changed_at
             )
+            # After page_published's new generation: a request in between may
+            # have remembered the page without the new date.
+            public_cache.invalidate()
         return result
 
     # --- routes --------------------------------------------------------------------
@@ -717,9 +720,7 @@ def protocols_by_depth_and_slug(depth, slug):
     while nothing changes; a slug that finds nothing is not remembered. Without the
     search vector, which no page shows and which is larger than most of the text.
     """
-    from protocols_registry.public_cache import remembered
-
-    return remembered(
+    return public_cache.remembered(
         f"protocols-at:{depth}:{slug}",
         lambda: list(
             ProtocolPage.objects.filter(depth=depth, slug=slug)

@@ -13,11 +13,21 @@ class PublicFragmentNode(template.Node):
         self.vary_on = vary_on
 
     def render(self, context):
+        def render_here():
+            # What the part sets ({% protocol_text … as text %}) stays inside it:
+            # the rest of the template must not see it on a miss only.
+            with context.push():
+                return self.nodelist.render(context)
+
+        page = context.get("page")
+        if page is not None and page.get_view_restrictions().exists():
+            # Never kept, as the page cache never keeps such a page.
+            return render_here()
         return fragment(
             context.get("request"),
             self.name,
             [value.resolve(context) for value in self.vary_on],
-            lambda: self.nodelist.render(context),
+            render_here,
         )
 
 
@@ -26,7 +36,8 @@ def public_fragment(parser, token):
     """``{% public_fragment "name" value… %}…{% endpublic_fragment %}``: the part
     between, rendered once per public-cache generation, host, language, day and
     the values given (protocols_registry.fragment_cache). Anything the part reads
-    from the database belongs inside it, so that a kept copy saves the queries."""
+    from the database belongs inside it, so that a kept copy saves the queries.
+    The part of a page with a view restriction is never kept."""
     bits = token.split_contents()
     if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
         raise template.TemplateSyntaxError(

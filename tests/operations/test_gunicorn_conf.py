@@ -29,3 +29,18 @@ def test_workers_are_forked_with_the_preloaded_application_frozen():
         assert gc.get_freeze_count() > 1000
     finally:
         gc.unfreeze()
+
+
+def test_without_a_shared_cache_one_process_serves_with_threads(monkeypatch):
+    """Without Redis each process keeps its own caches (the public cache's
+    generation, used one-time codes): several would disagree."""
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.delenv("GUNICORN_THREADS", raising=False)
+    alone = runpy.run_path(str(CONF))
+    assert alone["workers"] == 1 and alone["threads"] > 1
+    monkeypatch.setenv("REDIS_URL", "redis://redis.internal:6379/0")
+    shared = runpy.run_path(str(CONF))
+    assert shared["workers"] > 1 and shared["threads"] == 1
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    assert runpy.run_path(str(CONF))["workers"] == 3

@@ -106,3 +106,70 @@ def test_the_text_is_kept_with_the_pages_not_the_security_state(client):
     caches["pages"].clear()
     _, again = _get(client, page.url)
     assert again == cold
+
+
+def test_the_text_of_a_page_behind_a_password_is_never_kept(client):
+    from django.urls import reverse
+    from wagtail.models import PageViewRestriction
+
+    page = build_protocol(title="Protocol achter een wachtwoord")
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    client.post(
+        reverse(
+            "wagtailcore_authenticate_with_password", args=[restriction.id, page.id]
+        ),
+        {"password": "x", "return_url": page.url},
+    )
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(page.url).content.decode()
+        assert "Protocol achter een wachtwoord" in html
+        # Rendered each time: its parties are read again.
+        parties = '"protocols_registry_protocolparty"'
+        assert any(f"FROM {parties}" in query["sql"] for query in queries)
+
+
+def test_a_request_during_a_publication_does_not_keep_the_old_change_date(client):
+    """Wagtail's page_published starts a new generation before the page's "last
+    change" date is written: a request in between must not keep the old one."""
+    from wagtail.signals import page_published
+
+    page = build_protocol(title="Protocol dat verandert")
+    url = page.url
+    _get(client, url)
+    during = []
+
+    def visit(sender, instance, **kwargs):
+        during.append(_get(client, url)[0])
+
+    revision = page.get_latest_revision_as_object()
+    revision.title = "Protocol dat veranderde"
+    page_published.connect(visit, dispatch_uid="test-visit-during-publication")
+    try:
+        revision.save_revision().publish()
+    finally:
+        page_published.disconnect(dispatch_uid="test-visit-during-publication")
+    today = f'<dd><time datetime="{timezone.localdate().isoformat()}">'
+    changed = "Laatste wijziging</dt>\n        " + today
+    assert "Protocol dat veranderde" in during[0] and changed not in during[0]
+    assert changed in _get(client, url)[0]
+
+
+def test_a_new_approval_date_is_not_hidden_by_a_remembered_page(client):
+    from protocols_registry.models import ApprovalDecision
+    from protocols_registry.signals import refresh_approval_dates
+
+    page = build_protocol(decision_date=datetime.date(2025, 3, 13))
+    approved = 'Goedgekeurd op</dt>\n        <dd><time datetime="2025-03-13">'
+    assert approved in _get(client, page.url)[0]
+    decision = page.approving_decisions()[0]
+    # As the decision's own save leaves it, after its new generation has begun.
+    ApprovalDecision.objects.filter(pk=decision.pk).update(
+        meeting_date=datetime.date(2025, 4, 24)
+    )
+    decision.refresh_from_db()
+    refresh_approval_dates(ApprovalDecision, decision)
+    html, _ = _get(client, page.url)
+    assert 'Goedgekeurd op</dt>\n        <dd><time datetime="2025-04-24">' in html
