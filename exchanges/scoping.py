@@ -27,6 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from exchanges import audit_actions
 from exchanges.models import AuditEvent, DeletionEvidence, Transfer
 from exchanges.roles import ROLE_PERMISSIONS
 from protocols_registry.memberships import organisations_in_role
@@ -109,9 +110,26 @@ def visible_evidence(user):
 
 
 def visible_events(user):
-    """Audit events ``user`` reads: those of the transfers they see and those that
-    concern no transfer (roles, keys, logins: the installation's own trace)."""
+    """Audit events ``user`` reads: those of the transfers they see, those of the
+    breach registers of their own organisations, and those that concern neither
+    (roles, keys, logins: the installation's own trace). That another organisation
+    had a breach, and when, is that organisation's business."""
     transfers = visible_transfers(user, "exchanges.view_auditevent")
+    organisations = organisations_for(user, "exchanges.view_auditevent")
+    installation = Q(transfer_id__isnull=True) & (
+        ~Q(action__startswith=audit_actions.BREACH_PREFIX)
+        | _breach_register_of(organisations)
+    )
     return AuditEvent.objects.filter(
-        Q(transfer_id__isnull=True) | Q(transfer_id__in=transfers.values("pk"))
+        installation | Q(transfer_id__in=transfers.values("pk"))
+    )
+
+
+def _breach_register_of(organisation_ids):
+    """Breach events of these organisations: a breach's event names its
+    organisation in its details (breaches.services), an export of the register
+    names the organisation as its object (breaches.exports)."""
+    ids = sorted(organisation_ids)
+    return Q(details__organisation_id__in=ids) | Q(
+        object_type="organisation", object_id__in=[str(pk) for pk in ids]
     )

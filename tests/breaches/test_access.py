@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from breaches import services
-from tests.breaches.conftest import breach_fields, login
+from tests.breaches.conftest import breach_fields, login, make_breach
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +134,50 @@ def test_the_auditor_sees_which_fields_changed_never_their_text(world, breach):
         reverse("breaches_admin:detail", args=[breach.pk])
     )
     assert "Verlies van vertrouwelijkheid. → Nieuwe gevolgen" in dpo.content.decode()
+
+
+def breach_events_shown(user):
+    """(action, object type, object id) of the breach events ``user`` reads in the
+    audit log."""
+    page = login(user).get(reverse("exchanges_admin:audit_log"))
+    assert page.status_code == 200
+    return {
+        (event.action, event.object_type, event.object_id)
+        for event in page.context["page_obj"].object_list
+        if event.action.startswith("breach.")
+    }
+
+
+def test_the_audit_log_shows_a_breach_only_to_its_own_organisations(world, breach):
+    # Another organisation records a breach and exports its register: that it had a
+    # breach, and when, is its own business.
+    theirs = make_breach(world.other, world.dpo_other)
+    export = login(world.dpo_other).get(
+        reverse("breaches_admin:export", args=["csv"]), {"organisation": world.other.pk}
+    )
+    assert export.status_code == 200
+    ours = breach_events_shown(world.auditor_thuispunt)
+    assert ("breach.recorded", "breach", str(breach.pk)) in ours
+    assert all(
+        object_id != str(theirs.pk) for _, kind, object_id in ours if kind == "breach"
+    )
+    assert ("breach.register_exported", "organisation", str(world.other.pk)) not in ours
+    # The other organisation's auditor reads its own events, not Thuispunt's.
+    others = breach_events_shown(world.auditor_other)
+    assert ("breach.recorded", "breach", str(theirs.pk)) in others
+    assert ("breach.register_exported", "organisation", str(world.other.pk)) in others
+    assert ("breach.recorded", "breach", str(breach.pk)) not in others
+
+
+def test_every_breach_action_carries_the_prefix_the_audit_log_scopes_by():
+    from exchanges import audit_actions
+
+    breach_actions = [
+        value
+        for name, value in vars(audit_actions).items()
+        if name.startswith("BREACH_") and name != "BREACH_PREFIX"
+    ]
+    assert len(breach_actions) >= 3
+    assert all(
+        action.startswith(audit_actions.BREACH_PREFIX) for action in breach_actions
+    )
