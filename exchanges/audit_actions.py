@@ -13,9 +13,6 @@ from django.utils.translation import pgettext_lazy
 ACCESS_REFUSED = "access.refused"
 ACCESS_REFUSED_RETENTION = "access.refused_retention"
 # The breach register (breaches app): ids only, never its text.
-# Every breach action starts with BREACH_PREFIX: the audit log shows them only
-# to the breached organisation's own members (exchanges.scoping.visible_events).
-BREACH_PREFIX = "breach."
 BREACH_RECORDED = "breach.recorded"
 BREACH_CHANGED = "breach.changed"
 BREACH_REGISTER_EXPORTED = "breach.register_exported"

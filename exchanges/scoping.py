@@ -27,13 +27,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from exchanges import audit_actions
 from exchanges.models import AuditEvent, DeletionEvidence, Transfer
 from exchanges.roles import ROLE_PERMISSIONS
 from protocols_registry.memberships import organisations_in_role
 
 VIEW = "exchanges.view_transfer"
 WORK = "exchanges.change_transfer"
+# What every action of the breach register (audit_actions.BREACH_*) starts with.
+BREACH_ACTIONS = "breach."
 
 
 def organisations_for(user, permission):
@@ -117,8 +118,7 @@ def visible_events(user):
     transfers = visible_transfers(user, "exchanges.view_auditevent")
     organisations = organisations_for(user, "exchanges.view_auditevent")
     installation = Q(transfer_id__isnull=True) & (
-        ~Q(action__startswith=audit_actions.BREACH_PREFIX)
-        | _breach_register_of(organisations)
+        ~Q(action__startswith=BREACH_ACTIONS) | _breach_register_of(organisations)
     )
     return AuditEvent.objects.filter(
         installation | Q(transfer_id__in=transfers.values("pk"))
