@@ -30,6 +30,7 @@ from django.http import Http404
 from exchanges.models import AuditEvent, DeletionEvidence, Transfer
 from exchanges.roles import ROLE_PERMISSIONS
 from protocols_registry.memberships import organisations_in_role
+from protocols_registry.models import Organisation
 
 VIEW = "exchanges.view_transfer"
 WORK = "exchanges.change_transfer"
@@ -115,8 +116,8 @@ def visible_events(user):
     breach registers of their own organisations, and those that concern neither
     (roles, keys, logins: the installation's own trace). That another organisation
     had a breach, and when, is that organisation's business."""
-    transfers = visible_transfers(user, "exchanges.view_auditevent")
     organisations = organisations_for(user, "exchanges.view_auditevent")
+    transfers = Transfer.objects.filter(_concerning(organisations))
     installation = Q(transfer_id__isnull=True) & (
         ~Q(action__startswith=BREACH_ACTIONS) | _breach_register_of(organisations)
     )
@@ -131,5 +132,7 @@ def _breach_register_of(organisation_ids):
     names the organisation as its object (breaches.exports)."""
     ids = sorted(organisation_ids)
     return Q(details__organisation_id__in=ids) | Q(
-        object_type="organisation", object_id__in=[str(pk) for pk in ids]
+        # As exchanges.audit.record_many names an event's object.
+        object_type=Organisation._meta.model_name,
+        object_id__in=[str(pk) for pk in ids],
     )

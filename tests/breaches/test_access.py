@@ -179,3 +179,19 @@ def test_every_breach_action_carries_the_prefix_the_audit_log_scopes_by():
     ]
     assert len(breach_actions) >= 3
     assert all(action.startswith(scoping.BREACH_ACTIONS) for action in breach_actions)
+
+
+def test_an_auditor_of_no_organisation_reads_only_the_installations_own_trace(
+    world, breach
+):
+    from exchanges.models import AuditEvent
+
+    lone = make_user("auditor-alone", "Auditor")
+    page = login(lone).get(reverse("exchanges_admin:audit_log"))
+    assert page.status_code == 200
+    shown = list(page.context["page_obj"].object_list)
+    own_trace = AuditEvent.objects.filter(transfer_id__isnull=True).exclude(
+        action__startswith="breach."
+    )
+    assert own_trace.exists()
+    assert {event.pk for event in shown} == set(own_trace.values_list("pk", flat=True))
